@@ -1,0 +1,29 @@
+"""Markdown written by organisers and members, rendered to HTML that is safe to show.
+
+markdown turns the text into HTML; nh3 (the Ammonia sanitiser) then keeps only the tags and
+attributes below, so a pasted <script> or a javascript: link never reaches a page.
+"""
+
+import markdown
+import nh3
+from django.utils.safestring import SafeString, mark_safe
+
+ALLOWED_TAGS = {
+    "p", "br", "hr", "strong", "em", "b", "i", "code", "pre", "blockquote",
+    "ul", "ol", "li", "h2", "h3", "h4", "a", "table", "thead", "tbody", "tr", "th", "td",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"scope"}}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+
+def render_markdown(text: str) -> SafeString:
+    """Return sanitised HTML for Markdown text; headings start at h2 under a page's h1."""
+    html = markdown.markdown(text or "", extensions=["extra", "sane_lists"], output_format="html")
+    cleaned = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer nofollow",
+    )
+    return mark_safe(cleaned)  # noqa: S308 (sanitised by nh3 just above)

@@ -1,0 +1,259 @@
+"""The demo data set: the Localisation Dialogue Series of 2020 from the source document, one
+upcoming dialogue a few weeks ahead (so that registration can be tried), and three accounts.
+
+Loading is idempotent: everything is looked up by its natural key first and only created when
+missing, so a second run changes nothing (not even the upcoming dialogue's date).
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+
+from members.models import Member, Organisation, User
+
+from .models import Dialogue, DialogueSpeaker, Series, Session, Speaker
+
+SERIES = {
+    "slug": "localisation-dialogue-series",
+    "title": "Localisation Dialogue Series",
+    "campaign": "Local Actors Matter",
+    "description": (
+        "Creating alternative knowledge: localisation in practice. In these dialogues we hear "
+        "from local actors and their partners about their experiences of localisation in "
+        "practice, the inequities in the aid system, and the way forward.\n\n"
+        "The series is brought to you by members of the Alliance for Empowering Partnership, "
+        "supported by Community World Service Asia and KUNO (Platform for Humanitarian "
+        "Knowledge Exchange), in collaboration with other international and local platforms."
+    ),
+}
+
+ORGANISATIONS = [
+    # name, country, kind, website, A4EP member
+    ("Alliance for Empowering Partnership", "", "network", "https://www.a4ep.net/", True),
+    ("Community World Service Asia", "PK", "ingo", "https://communityworldservice.asia/", False),
+    ("KUNO", "NL", "network", "https://www.kuno-platform.nl/", False),
+    ("Charter4Change", "", "network", "https://charter4change.org/", False),
+    ("CHS Alliance", "CH", "network", "https://www.chsalliance.org/", False),
+    ("Coast Trust", "BD", "national_ngo", "", True),
+    ("Sahara Relief Network", "NE", "local_ngo", "", True),
+    ("Andes Community Action", "PE", "local_ngo", "", True),
+    ("Pacific Islands Response Forum", "FJ", "network", "", True),
+    ("Institute for Humanitarian Studies", "GB", "academia", "", False),
+]
+
+SPEAKERS = [
+    # slug, name, title, organisation, country, bio
+    ("amina-diallo", "Amina Diallo", "Executive Director", "Sahara Relief Network", "NE",
+     "Leads a women-led relief network in the Sahel. (Demo speaker.)"),
+    ("rafiq-hossain", "Rafiq Hossain", "Head of Programmes", "Coast Trust", "BD",
+     "Works with coastal communities on disaster preparedness. (Demo speaker.)"),
+    ("lucia-quispe", "Lucía Quispe", "Coordinator", "Andes Community Action", "PE",
+     "Coordinates community-led response in the Andes. (Demo speaker.)"),
+    ("sione-talakai", "Sione Talakai", "Chair", "Pacific Islands Response Forum", "FJ",
+     "Chairs a regional forum of Pacific civil society. (Demo speaker.)"),
+    ("maria-jensen", "Maria Jensen", "Researcher", "Institute for Humanitarian Studies", "GB",
+     "Researches partnership practice in humanitarian aid. (Demo speaker.)"),
+    ("palwasha-khan", "Palwasha Khan", "Partnerships Lead", "Community World Service Asia", "PK",
+     "Supports local partners across South Asia. (Demo speaker.)"),
+    ("joost-de-vries", "Joost de Vries", "Programme Manager", "KUNO", "NL",
+     "Organises knowledge exchange among Dutch humanitarian organisations. (Demo speaker.)"),
+]
+
+AGENDA = [
+    # kind, title, minutes, roles: (speaker index in the dialogue's list, role)
+    ("opening", "Welcome and purpose of the dialogue", 10, [(0, "moderator")]),
+    ("panel", "Perspectives from the country level", 35, [(1, "panellist"), (2, "panellist")]),
+    ("presentation", "Response from an international partner", 10, [(3, "respondent")]),
+    ("breakout", "Smaller group discussions", 20, [(1, "facilitator"), (2, "facilitator")]),
+    ("qa", "Questions from participants", 10, [(0, "moderator")]),
+    ("closing", "Recommendations and way forward", 5, [(0, "moderator")]),
+]
+
+
+@dataclass(frozen=True)
+class DemoDialogue:
+    number: int
+    slug: str
+    title: str
+    question: str
+    starts_at: datetime
+    audience: str
+    co_hosts: tuple[str, ...]
+    speakers: tuple[str, ...]
+    status: str = Dialogue.Status.HELD
+
+
+def _utc(year: int, month: int, day: int, hour: int = 12) -> datetime:
+    return datetime(year, month, day, hour, 0, tzinfo=UTC)
+
+
+DIALOGUES = [
+    DemoDialogue(
+        1, "solidarity-and-diversity", "Solidarity and Diversity",
+        "Is there a crisis of solidarity? Have we lost our way?", _utc(2020, 9, 24),
+        "Actors from Global South, Regional and Country networks, INGOs, Charter4Change, "
+        "Academia and others",
+        ("Community World Service Asia", "KUNO", "Charter4Change"),
+        ("sione-talakai", "amina-diallo", "rafiq-hossain", "maria-jensen"),
+    ),
+    DemoDialogue(
+        2, "accountability", "Accountability", "Who is accountable to whom?", _utc(2020, 10, 8),
+        "Local leaders from CSOs from different regions, IASC Results Group 2, CWS, CHS",
+        ("Community World Service Asia", "CHS Alliance"),
+        ("palwasha-khan", "lucia-quispe", "amina-diallo", "maria-jensen"),
+    ),
+    DemoDialogue(
+        3, "innovative-and-empowering-partnership", "Innovative and Empowering Partnership",
+        "Who is empowering whom?", _utc(2020, 10, 29),
+        "Actors from Global South, Regional and Country networks, INGOs, Kuno, UN and others",
+        ("KUNO", "Community World Service Asia"),
+        ("joost-de-vries", "rafiq-hossain", "sione-talakai", "palwasha-khan"),
+    ),
+    DemoDialogue(
+        4, "coordination-and-representation", "Co-ordination and representation",
+        "Who is making the decisions?", _utc(2020, 11, 19),
+        "Local, national, regional and global networks and initiatives",
+        ("Community World Service Asia", "KUNO"),
+        ("amina-diallo", "sione-talakai", "lucia-quispe", "joost-de-vries"),
+    ),
+    DemoDialogue(
+        5, "localisation-why-does-it-matter", "Localisation", "Why does it matter?",
+        _utc(2020, 12, 10),
+        "Actors from Global South, Regional and Country networks, INGOs, Charter4Change, "
+        "Academia and others",
+        ("Charter4Change", "KUNO", "Community World Service Asia"),
+        ("rafiq-hossain", "lucia-quispe", "palwasha-khan", "maria-jensen"),
+    ),
+]
+
+UPCOMING = {
+    "number": 6,
+    "slug": "local-actors-matter-what-has-changed",
+    "title": "Local Actors Matter",
+    "question": "What has changed for local actors since the series began?",
+    "audience": "A4EP members, local and national actors, networks, INGOs, donors and academia",
+    "co_hosts": ("Community World Service Asia", "KUNO"),
+    "speakers": ("amina-diallo", "rafiq-hossain", "lucia-quispe", "palwasha-khan"),
+    "capacity": 100,
+    "join_url": "https://zoom.us/j/0000000000?pwd=demo-join-link",
+}
+
+ACCOUNTS = [
+    # e-mail, password, first name, group, staff
+    ("editor@a4ep.example.org", "demo-editor-a4ep", "Edith", "Editors", True),
+    ("publisher@a4ep.example.org", "demo-publisher-a4ep", "Pablo", "Publishers", True),
+    ("member@a4ep.example.org", "demo-member-a4ep", "Mariam", None, False),
+]
+
+
+def upcoming_start(today: datetime) -> datetime:
+    """Three weeks after the day the demo is loaded, at 12:00 UTC."""
+    return datetime.combine((today + timedelta(days=21)).date(), time(12, 0), tzinfo=UTC)
+
+
+@transaction.atomic
+def load_demo(*, now: datetime | None = None) -> list[tuple[str, str, str]]:
+    """Create whatever of the demo data set is missing; return the demo logins."""
+    now = now or timezone.now()
+    series, _ = Series.objects.get_or_create(slug=SERIES["slug"], defaults=SERIES)
+    organisations = {}
+    for name, country, kind, website, member in ORGANISATIONS:
+        organisations[name], _ = Organisation.objects.get_or_create(
+            name=name,
+            defaults={
+                "country": country, "kind": kind, "website": website, "is_a4ep_member": member,
+            },
+        )  # fmt: skip
+    speakers = {}
+    for slug, name, title, organisation, country, bio in SPEAKERS:
+        speakers[slug], _ = Speaker.objects.get_or_create(
+            slug=slug,
+            defaults={
+                "name": name, "title": title, "organisation": organisations[organisation],
+                "country": country, "bio": bio,
+            },
+        )  # fmt: skip
+    for demo in DIALOGUES:
+        _load_dialogue(series, demo, organisations, speakers)
+    starts_at = upcoming_start(now)
+    _load_dialogue(
+        series,
+        DemoDialogue(
+            UPCOMING["number"], UPCOMING["slug"], UPCOMING["title"], UPCOMING["question"],
+            starts_at, UPCOMING["audience"], UPCOMING["co_hosts"], UPCOMING["speakers"],
+            status=Dialogue.Status.ANNOUNCED,
+        ),  # fmt: skip
+        organisations,
+        speakers,
+        extra={
+            "capacity": UPCOMING["capacity"],
+            "join_url": UPCOMING["join_url"],
+            "registration_opens_at": now.replace(microsecond=0),
+            "registration_closes_at": starts_at - timedelta(hours=1),
+        },
+    )
+    return [_load_account(*account) for account in ACCOUNTS]
+
+
+def _load_dialogue(series, demo: DemoDialogue, organisations, speakers, extra=None) -> Dialogue:
+    dialogue, created = Dialogue.objects.get_or_create(
+        slug=demo.slug,
+        defaults={
+            "series": series,
+            "number": demo.number,
+            "title": demo.title,
+            "question": demo.question,
+            "description": _description(demo),
+            "starts_at": demo.starts_at,
+            "format": Dialogue.Format.ONLINE,
+            "venue": "Zoom",
+            "audience": demo.audience,
+            "status": demo.status,
+            **(extra or {}),
+        },
+    )
+    if not created:
+        return dialogue
+    dialogue.co_hosts.set([organisations[name] for name in demo.co_hosts])
+    cast = [speakers[slug] for slug in demo.speakers]
+    for order, (kind, title, minutes, roles) in enumerate(AGENDA, start=1):
+        session = Session.objects.create(
+            dialogue=dialogue, kind=kind, title=title, order=order, duration_minutes=minutes
+        )
+        for position, role in roles:
+            DialogueSpeaker.objects.get_or_create(
+                dialogue=dialogue, speaker=cast[position], role=role, session=session,
+                defaults={"order": position},
+            )  # fmt: skip
+    return dialogue
+
+
+def _description(demo: DemoDialogue) -> str:
+    return (
+        f"**{demo.title}: {demo.question}**\n\n"
+        "A 90-minute online dialogue in which local and national actors share their "
+        "experiences and perspectives from the country level, and international partners "
+        "respond. A short discussion paper is shared with participants beforehand; "
+        "participants can pose questions or take part in smaller group discussions.\n\n"
+        "A recording of the dialogue and a short paper of the discussions are made available "
+        "afterwards."
+    )
+
+
+def _load_account(email: str, password: str, first_name: str, group: str | None, staff: bool):
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User.objects.create_user(
+            email=email, password=password, first_name=first_name, is_staff=staff
+        )
+        if group:
+            user.groups.add(Group.objects.get(name=group))
+        Member.objects.filter(user=user).update(time_zone="UTC")
+    EmailAddress.objects.get_or_create(
+        user=user, email=email, defaults={"verified": True, "primary": True}
+    )
+    return email, password, group or "Member"

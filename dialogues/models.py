@@ -1,0 +1,306 @@
+from datetime import datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from members.models import Organisation
+
+
+class Series(models.Model):
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
+    campaign = models.CharField(
+        _("campaign"), max_length=200, blank=True, help_text=_('For example "Local Actors Matter".')
+    )
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("series")
+        verbose_name_plural = _("series")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class DialogueQuerySet(models.QuerySet):
+    def public(self) -> "DialogueQuerySet":
+        """Dialogues anyone may see: everything but drafts."""
+        return self.exclude(status=Dialogue.Status.DRAFT)
+
+    def visible_to(self, user) -> "DialogueQuerySet":
+        return self if user.is_staff else self.public()
+
+    def upcoming(self, now: datetime | None = None) -> "DialogueQuerySet":
+        """Not yet over (a dialogue in progress still counts)."""
+        return self.filter(ends_at__gt=now or timezone.now())
+
+    def past(self, now: datetime | None = None) -> "DialogueQuerySet":
+        return self.filter(ends_at__lte=now or timezone.now())
+
+    def for_cards(self) -> "DialogueQuerySet":
+        """What a dialogue card shows, fetched in a fixed number of queries."""
+        return self.select_related("series").prefetch_related("co_hosts")
+
+
+class Dialogue(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        ANNOUNCED = "announced", _("Announced")
+        HELD = "held", _("Held")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Format(models.TextChoices):
+        ONLINE = "online", _("Online")
+        IN_PERSON = "in_person", _("In person")
+        HYBRID = "hybrid", _("Hybrid")
+
+    class RegistrationState(models.TextChoices):
+        NOT_YET_OPEN = "not_yet_open", _("Not yet open")
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+        STARTED = "started", _("Started")
+        CANCELLED = "cancelled", _("Cancelled")
+        NOT_ANNOUNCED = "not_announced", _("Not announced")
+
+    series = models.ForeignKey(
+        Series, on_delete=models.PROTECT, related_name="dialogues", verbose_name=_("series")
+    )
+    number = models.PositiveSmallIntegerField(_("number in the series"))
+    title = models.CharField(_("title"), max_length=200)
+    question = models.CharField(_("theme question"), max_length=300)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
+    starts_at = models.DateTimeField(_("starts at"), db_index=True)
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("duration (minutes)"),
+        default=90,
+        validators=[MinValueValidator(15), MaxValueValidator(600)],
+    )
+    # Kept in step with starts_at + duration by save(), so "upcoming" is one indexed filter.
+    ends_at = models.DateTimeField(_("ends at"), editable=False, db_index=True)
+    format = models.CharField(
+        _("format"), max_length=20, choices=Format.choices, default=Format.ONLINE
+    )
+    venue = models.CharField(
+        _("venue or platform"), max_length=200, blank=True, help_text=_('For example "Zoom".')
+    )
+    join_url = models.URLField(
+        _("join link"),
+        max_length=500,
+        blank=True,
+        help_text=_("Secret: shown only to confirmed registrants and staff."),
+    )
+    capacity = models.PositiveIntegerField(
+        _("capacity"), null=True, blank=True, help_text=_("Empty means no limit.")
+    )
+    registration_opens_at = models.DateTimeField(_("registration opens"), null=True, blank=True)
+    registration_closes_at = models.DateTimeField(_("registration closes"), null=True, blank=True)
+    audience = models.TextField(
+        _("audience"),
+        blank=True,
+        help_text=_('For example "Actors from Global South, Regional and Country networks".'),
+    )
+    co_hosts = models.ManyToManyField(
+        Organisation,
+        blank=True,
+        related_name="co_hosted_dialogues",
+        verbose_name=_("co-hosts"),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = DialogueQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        verbose_name = _("dialogue")
+        verbose_name_plural = _("dialogues")
+        constraints = [
+            models.UniqueConstraint(fields=["series", "number"], name="dialogue_number_in_series"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.ends_at = self.starts_at + timedelta(minutes=self.duration_minutes)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"starts_at", "duration_minutes"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "ends_at"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("dialogues:detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        opens, closes = self.registration_opens_at, self.registration_closes_at
+        if opens and closes and closes <= opens:
+            raise ValidationError(
+                {"registration_closes_at": _("Registration must close after it opens.")}
+            )
+        if self.starts_at and closes and closes > self.starts_at:
+            raise ValidationError(
+                {"registration_closes_at": _("Registration must close before the dialogue starts.")}
+            )
+
+    def is_public(self) -> bool:
+        return self.status != self.Status.DRAFT
+
+    def is_over(self, now: datetime | None = None) -> bool:
+        return self.ends_at <= (now or timezone.now())
+
+    def registration_state(self, now: datetime | None = None) -> "Dialogue.RegistrationState":
+        now = now or timezone.now()
+        state = self.RegistrationState
+        if self.status == self.Status.CANCELLED:
+            return state.CANCELLED
+        if self.status != self.Status.ANNOUNCED:
+            return state.NOT_ANNOUNCED
+        if now >= self.starts_at:
+            return state.STARTED
+        if self.registration_opens_at and now < self.registration_opens_at:
+            return state.NOT_YET_OPEN
+        if self.registration_closes_at and now >= self.registration_closes_at:
+            return state.CLOSED
+        return state.OPEN
+
+    def agenda(self) -> list["AgendaItem"]:
+        """The agenda with clock times, from the (prefetched) sessions in order."""
+        items, clock = [], self.starts_at
+        for session in self.sessions.all():
+            ends = clock + timedelta(minutes=session.duration_minutes)
+            items.append(AgendaItem(session, clock, ends))
+            clock = ends
+        return items
+
+
+class AgendaItem:
+    """A session with its computed clock times; built by Dialogue.agenda()."""
+
+    def __init__(self, session: "Session", starts_at: datetime, ends_at: datetime) -> None:
+        self.session = session
+        self.starts_at = starts_at
+        self.ends_at = ends_at
+
+
+class Speaker(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    title = models.CharField(
+        _("title or position"), max_length=200, blank=True, help_text=_("For example: Director.")
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="speakers",
+        verbose_name=_("organisation"),
+    )
+    country = CountryField(_("country"), blank=True)
+    bio = models.TextField(_("short bio"), max_length=1500, blank=True)
+    photo = models.ImageField(
+        _("photo"),
+        upload_to="speakers/",
+        blank=True,
+        width_field="photo_width",
+        height_field="photo_height",
+    )
+    photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("speaker")
+        verbose_name_plural = _("speakers")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("dialogues:speaker", kwargs={"slug": self.slug})
+
+
+class Session(models.Model):
+    """One item of a dialogue's agenda; clock times follow from the order and durations."""
+
+    class Kind(models.TextChoices):
+        OPENING = "opening", _("Opening")
+        PANEL = "panel", _("Panel")
+        PRESENTATION = "presentation", _("Presentation")
+        BREAKOUT = "breakout", _("Breakout groups")
+        QA = "qa", _("Questions and answers")
+        CLOSING = "closing", _("Closing")
+
+    dialogue = models.ForeignKey(
+        Dialogue, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("dialogue")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("duration (minutes)"), validators=[MinValueValidator(1), MaxValueValidator(600)]
+    )
+
+    class Meta:
+        ordering = ["dialogue", "order", "pk"]
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class DialogueSpeaker(models.Model):
+    """A speaker's part in a dialogue, optionally in one agenda item."""
+
+    class Role(models.TextChoices):
+        MODERATOR = "moderator", _("Moderator")
+        PANELLIST = "panellist", _("Panellist")
+        RESPONDENT = "respondent", _("Respondent")
+        FACILITATOR = "facilitator", _("Facilitator")
+
+    dialogue = models.ForeignKey(
+        Dialogue, on_delete=models.CASCADE, related_name="speaker_roles", verbose_name=_("dialogue")
+    )
+    speaker = models.ForeignKey(
+        Speaker, on_delete=models.CASCADE, related_name="roles", verbose_name=_("speaker")
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    session = models.ForeignKey(
+        Session,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="speaker_roles",
+        verbose_name=_("agenda item"),
+        help_text=_("Leave empty for a part in the whole dialogue."),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("speaker")
+        verbose_name_plural = _("speakers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dialogue", "speaker", "role", "session"], name="one_role_per_speaker"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.speaker} ({self.get_role_display()})"
+
+    def clean(self) -> None:
+        if self.session_id and self.dialogue_id and self.session.dialogue_id != self.dialogue_id:
+            raise ValidationError({"session": _("Pick an agenda item of this dialogue.")})

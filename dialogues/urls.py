@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "dialogues"
+
+urlpatterns = [
+    path("dialogues/", views.dialogue_list, name="list"),
+    path("dialogues/calendar.ics", views.series_calendar, name="calendar"),
+    path("dialogues/<slug:slug>/", views.dialogue_detail, name="detail"),
+    path("dialogues/<slug:slug>/calendar.ics", views.dialogue_calendar, name="dialogue_calendar"),
+    path("speakers/", views.speaker_list, name="speakers"),
+    path("speakers/<slug:slug>/", views.speaker_detail, name="speaker"),
+]

@@ -1,0 +1,1 @@
+# Paper and Recording arrive with the papers and recordings issue.
