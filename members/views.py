@@ -1,8 +1,8 @@
 from django.conf import settings
+from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.contrib import messages
 
 from .forms import TimeZoneChoiceForm
 from .services import set_member_time_zone

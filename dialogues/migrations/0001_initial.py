@@ -6,103 +6,276 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Dialogue',
+            name="Dialogue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(verbose_name='number in the series')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('question', models.CharField(max_length=300, verbose_name='theme question')),
-                ('slug', models.SlugField(max_length=200, unique=True, verbose_name='slug')),
-                ('description', models.TextField(blank=True, help_text='Markdown.', verbose_name='description')),
-                ('starts_at', models.DateTimeField(db_index=True, verbose_name='starts at')),
-                ('duration_minutes', models.PositiveSmallIntegerField(default=90, validators=[django.core.validators.MinValueValidator(15), django.core.validators.MaxValueValidator(600)], verbose_name='duration (minutes)')),
-                ('ends_at', models.DateTimeField(db_index=True, editable=False, verbose_name='ends at')),
-                ('format', models.CharField(choices=[('online', 'Online'), ('in_person', 'In person'), ('hybrid', 'Hybrid')], default='online', max_length=20, verbose_name='format')),
-                ('venue', models.CharField(blank=True, help_text='For example "Zoom".', max_length=200, verbose_name='venue or platform')),
-                ('join_url', models.URLField(blank=True, help_text='Secret: shown only to confirmed registrants and staff.', max_length=500, verbose_name='join link')),
-                ('capacity', models.PositiveIntegerField(blank=True, help_text='Empty means no limit.', null=True, verbose_name='capacity')),
-                ('registration_opens_at', models.DateTimeField(blank=True, null=True, verbose_name='registration opens')),
-                ('registration_closes_at', models.DateTimeField(blank=True, null=True, verbose_name='registration closes')),
-                ('audience', models.TextField(blank=True, help_text='For example "Actors from Global South, Regional and Country networks".', verbose_name='audience')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('announced', 'Announced'), ('held', 'Held'), ('cancelled', 'Cancelled')], db_index=True, default='draft', max_length=20, verbose_name='status')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField(verbose_name="number in the series")),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("question", models.CharField(max_length=300, verbose_name="theme question")),
+                ("slug", models.SlugField(max_length=200, unique=True, verbose_name="slug")),
+                (
+                    "description",
+                    models.TextField(blank=True, help_text="Markdown.", verbose_name="description"),
+                ),
+                ("starts_at", models.DateTimeField(db_index=True, verbose_name="starts at")),
+                (
+                    "duration_minutes",
+                    models.PositiveSmallIntegerField(
+                        default=90,
+                        validators=[
+                            django.core.validators.MinValueValidator(15),
+                            django.core.validators.MaxValueValidator(600),
+                        ],
+                        verbose_name="duration (minutes)",
+                    ),
+                ),
+                (
+                    "ends_at",
+                    models.DateTimeField(db_index=True, editable=False, verbose_name="ends at"),
+                ),
+                (
+                    "format",
+                    models.CharField(
+                        choices=[
+                            ("online", "Online"),
+                            ("in_person", "In person"),
+                            ("hybrid", "Hybrid"),
+                        ],
+                        default="online",
+                        max_length=20,
+                        verbose_name="format",
+                    ),
+                ),
+                (
+                    "venue",
+                    models.CharField(
+                        blank=True,
+                        help_text='For example "Zoom".',
+                        max_length=200,
+                        verbose_name="venue or platform",
+                    ),
+                ),
+                (
+                    "join_url",
+                    models.URLField(
+                        blank=True,
+                        help_text="Secret: shown only to confirmed registrants and staff.",
+                        max_length=500,
+                        verbose_name="join link",
+                    ),
+                ),
+                (
+                    "capacity",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        help_text="Empty means no limit.",
+                        null=True,
+                        verbose_name="capacity",
+                    ),
+                ),
+                (
+                    "registration_opens_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="registration opens"),
+                ),
+                (
+                    "registration_closes_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="registration closes"),
+                ),
+                (
+                    "audience",
+                    models.TextField(
+                        blank=True,
+                        help_text='For example "Actors from Global South, Regional and Country networks".',
+                        verbose_name="audience",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("announced", "Announced"),
+                            ("held", "Held"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
             ],
             options={
-                'verbose_name': 'dialogue',
-                'verbose_name_plural': 'dialogues',
-                'ordering': ['starts_at', 'pk'],
+                "verbose_name": "dialogue",
+                "verbose_name_plural": "dialogues",
+                "ordering": ["starts_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='DialogueSpeaker',
+            name="DialogueSpeaker",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('moderator', 'Moderator'), ('panellist', 'Panellist'), ('respondent', 'Respondent'), ('facilitator', 'Facilitator')], max_length=20, verbose_name='role')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("moderator", "Moderator"),
+                            ("panellist", "Panellist"),
+                            ("respondent", "Respondent"),
+                            ("facilitator", "Facilitator"),
+                        ],
+                        max_length=20,
+                        verbose_name="role",
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
             ],
             options={
-                'verbose_name': 'speaker',
-                'verbose_name_plural': 'speakers',
-                'ordering': ['order', 'pk'],
+                "verbose_name": "speaker",
+                "verbose_name_plural": "speakers",
+                "ordering": ["order", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Series',
+            name="Series",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('slug', models.SlugField(max_length=200, unique=True, verbose_name='slug')),
-                ('description', models.TextField(blank=True, help_text='Markdown.', verbose_name='description')),
-                ('campaign', models.CharField(blank=True, help_text='For example "Local Actors Matter".', max_length=200, verbose_name='campaign')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("slug", models.SlugField(max_length=200, unique=True, verbose_name="slug")),
+                (
+                    "description",
+                    models.TextField(blank=True, help_text="Markdown.", verbose_name="description"),
+                ),
+                (
+                    "campaign",
+                    models.CharField(
+                        blank=True,
+                        help_text='For example "Local Actors Matter".',
+                        max_length=200,
+                        verbose_name="campaign",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'series',
-                'verbose_name_plural': 'series',
-                'ordering': ['title'],
+                "verbose_name": "series",
+                "verbose_name_plural": "series",
+                "ordering": ["title"],
             },
         ),
         migrations.CreateModel(
-            name='Session',
+            name="Session",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('opening', 'Opening'), ('panel', 'Panel'), ('presentation', 'Presentation'), ('breakout', 'Breakout groups'), ('qa', 'Questions and answers'), ('closing', 'Closing')], max_length=20, verbose_name='kind')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('duration_minutes', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(600)], verbose_name='duration (minutes)')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("opening", "Opening"),
+                            ("panel", "Panel"),
+                            ("presentation", "Presentation"),
+                            ("breakout", "Breakout groups"),
+                            ("qa", "Questions and answers"),
+                            ("closing", "Closing"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
+                (
+                    "duration_minutes",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(600),
+                        ],
+                        verbose_name="duration (minutes)",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'agenda item',
-                'verbose_name_plural': 'agenda',
-                'ordering': ['dialogue', 'order', 'pk'],
+                "verbose_name": "agenda item",
+                "verbose_name_plural": "agenda",
+                "ordering": ["dialogue", "order", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Speaker',
+            name="Speaker",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('slug', models.SlugField(max_length=200, unique=True, verbose_name='slug')),
-                ('title', models.CharField(blank=True, help_text='For example: Director.', max_length=200, verbose_name='title or position')),
-                ('country', django_countries.fields.CountryField(blank=True, max_length=2, verbose_name='country')),
-                ('bio', models.TextField(blank=True, max_length=1500, verbose_name='short bio')),
-                ('photo', models.ImageField(blank=True, height_field='photo_height', upload_to='speakers/', verbose_name='photo', width_field='photo_width')),
-                ('photo_width', models.PositiveIntegerField(blank=True, editable=False, null=True)),
-                ('photo_height', models.PositiveIntegerField(blank=True, editable=False, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("slug", models.SlugField(max_length=200, unique=True, verbose_name="slug")),
+                (
+                    "title",
+                    models.CharField(
+                        blank=True,
+                        help_text="For example: Director.",
+                        max_length=200,
+                        verbose_name="title or position",
+                    ),
+                ),
+                (
+                    "country",
+                    django_countries.fields.CountryField(
+                        blank=True, max_length=2, verbose_name="country"
+                    ),
+                ),
+                ("bio", models.TextField(blank=True, max_length=1500, verbose_name="short bio")),
+                (
+                    "photo",
+                    models.ImageField(
+                        blank=True,
+                        height_field="photo_height",
+                        upload_to="speakers/",
+                        verbose_name="photo",
+                        width_field="photo_width",
+                    ),
+                ),
+                ("photo_width", models.PositiveIntegerField(blank=True, editable=False, null=True)),
+                (
+                    "photo_height",
+                    models.PositiveIntegerField(blank=True, editable=False, null=True),
+                ),
             ],
             options={
-                'verbose_name': 'speaker',
-                'verbose_name_plural': 'speakers',
-                'ordering': ['name'],
+                "verbose_name": "speaker",
+                "verbose_name_plural": "speakers",
+                "ordering": ["name"],
             },
         ),
     ]

@@ -5,56 +5,99 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('dialogues', '0001_initial'),
-        ('members', '0001_initial'),
+        ("dialogues", "0001_initial"),
+        ("members", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='dialogue',
-            name='co_hosts',
-            field=models.ManyToManyField(blank=True, related_name='co_hosted_dialogues', to='members.organisation', verbose_name='co-hosts'),
+            model_name="dialogue",
+            name="co_hosts",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="co_hosted_dialogues",
+                to="members.organisation",
+                verbose_name="co-hosts",
+            ),
         ),
         migrations.AddField(
-            model_name='dialoguespeaker',
-            name='dialogue',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='speaker_roles', to='dialogues.dialogue', verbose_name='dialogue'),
+            model_name="dialoguespeaker",
+            name="dialogue",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="speaker_roles",
+                to="dialogues.dialogue",
+                verbose_name="dialogue",
+            ),
         ),
         migrations.AddField(
-            model_name='dialogue',
-            name='series',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='dialogues', to='dialogues.series', verbose_name='series'),
+            model_name="dialogue",
+            name="series",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="dialogues",
+                to="dialogues.series",
+                verbose_name="series",
+            ),
         ),
         migrations.AddField(
-            model_name='session',
-            name='dialogue',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sessions', to='dialogues.dialogue', verbose_name='dialogue'),
+            model_name="session",
+            name="dialogue",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="sessions",
+                to="dialogues.dialogue",
+                verbose_name="dialogue",
+            ),
         ),
         migrations.AddField(
-            model_name='dialoguespeaker',
-            name='session',
-            field=models.ForeignKey(blank=True, help_text='Leave empty for a part in the whole dialogue.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='speaker_roles', to='dialogues.session', verbose_name='agenda item'),
+            model_name="dialoguespeaker",
+            name="session",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="Leave empty for a part in the whole dialogue.",
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="speaker_roles",
+                to="dialogues.session",
+                verbose_name="agenda item",
+            ),
         ),
         migrations.AddField(
-            model_name='speaker',
-            name='organisation',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='speakers', to='members.organisation', verbose_name='organisation'),
+            model_name="speaker",
+            name="organisation",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="speakers",
+                to="members.organisation",
+                verbose_name="organisation",
+            ),
         ),
         migrations.AddField(
-            model_name='dialoguespeaker',
-            name='speaker',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='roles', to='dialogues.speaker', verbose_name='speaker'),
+            model_name="dialoguespeaker",
+            name="speaker",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="roles",
+                to="dialogues.speaker",
+                verbose_name="speaker",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='dialogue',
-            constraint=models.UniqueConstraint(fields=('series', 'number'), name='dialogue_number_in_series'),
+            model_name="dialogue",
+            constraint=models.UniqueConstraint(
+                fields=("series", "number"), name="dialogue_number_in_series"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='dialoguespeaker',
-            constraint=models.UniqueConstraint(fields=('dialogue', 'speaker', 'role', 'session'), name='one_role_per_speaker'),
+            model_name="dialoguespeaker",
+            constraint=models.UniqueConstraint(
+                fields=("dialogue", "speaker", "role", "session"), name="one_role_per_speaker"
+            ),
         ),
     ]

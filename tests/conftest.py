@@ -1,0 +1,82 @@
+"""Fixtures every test shares, and the markers that skip service tests on a bare machine.
+
+`make test` without services runs on SQLite and skips the tests marked postgres, redis or
+browser, each with the reason; .ci/run sets DATABASE_URL and REDIS_URL, installs Chromium,
+and fails if anything was skipped.
+"""
+
+import os
+import shutil
+
+import pytest
+from django.conf import settings as django_settings
+
+from tests.factories import DEMO_PASSWORD
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
+
+
+def _skip_reasons() -> dict[str, str | None]:
+    engine = django_settings.DATABASES["default"]["ENGINE"]
+    return {
+        "postgres": None
+        if "postgresql" in engine
+        else "needs PostgreSQL: set DATABASE_URL=postgres://postgres@127.0.0.1:5432/a4ep",
+        "redis": None
+        if django_settings.REDIS_URL
+        else "needs Redis: set REDIS_URL=redis://127.0.0.1:6379/15",
+        "browser": None
+        if CHROMIUM
+        else "needs Chromium for Playwright: apt-get install chromium (or set CHROMIUM_PATH)",
+    }
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    reasons = _skip_reasons()
+    for item in items:
+        for marker, reason in reasons.items():
+            if reason and item.get_closest_marker(marker):
+                item.add_marker(pytest.mark.skip(reason=reason))
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    # Uncollected static files are fine in tests; uploaded files go to a fresh folder.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters must not leak from one test into the next. Redis outlives a test;
+    the database cache (the bare-machine default) lives in the test database, rolled back
+    after each test."""
+    if django_settings.REDIS_URL:
+        from django.core.cache import cache
+
+        cache.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _tasks_in_process(request):
+    """Unit tests run Celery tasks in-process; integration tests mark celery_worker instead."""
+    if request.node.get_closest_marker("celery_worker"):
+        yield
+        return
+    from a4ep_portal.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def password() -> str:
+    return DEMO_PASSWORD

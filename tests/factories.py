@@ -1,0 +1,133 @@
+"""factory_boy factories for the portal's models."""
+
+from datetime import UTC, datetime, timedelta
+
+import factory
+from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from dialogues.models import Dialogue, DialogueSpeaker, Series, Session, Speaker
+from members.models import Organisation, User
+
+DEMO_PASSWORD = "correct-horse-battery-staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    password = factory.django.Password(DEMO_PASSWORD)
+
+    @factory.post_generation
+    def verified(self, create, extracted, **kwargs):
+        """A verified primary address, as allauth keeps it (pass verified=False to skip)."""
+        if create and extracted is not False:
+            EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
+
+    @factory.post_generation
+    def time_zone(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.member.time_zone = extracted
+            self.member.save(update_fields=["time_zone"])
+
+
+class EditorFactory(UserFactory):
+    is_staff = True
+
+    @factory.post_generation
+    def groups(self, create, extracted, **kwargs):
+        if create:
+            self.groups.add(Group.objects.get(name="Editors"))
+
+
+class PublisherFactory(UserFactory):
+    is_staff = True
+
+    @factory.post_generation
+    def groups(self, create, extracted, **kwargs):
+        if create:
+            self.groups.add(Group.objects.get(name="Publishers"))
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Local Organisation {n}")
+    country = "BD"
+    kind = Organisation.Kind.LOCAL_NGO
+
+
+class SeriesFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Series
+        django_get_or_create = ("slug",)
+
+    title = "Localisation Dialogue Series"
+    slug = "localisation-dialogue-series"
+    campaign = "Local Actors Matter"
+
+
+class DialogueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Dialogue
+        skip_postgeneration_save = True
+
+    series = factory.SubFactory(SeriesFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Dialogue on theme {n}")
+    question = "Who is making the decisions?"
+    slug = factory.Sequence(lambda n: f"dialogue-{n}")
+    description = "A 90-minute online dialogue."
+    starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=14))
+    venue = "Zoom"
+    join_url = "https://zoom.us/j/123456789?pwd=secret-join-link"
+    audience = "Local and national actors"
+    status = Dialogue.Status.ANNOUNCED
+
+    @factory.post_generation
+    def co_hosts(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.co_hosts.set(extracted)
+
+
+class SpeakerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Speaker
+
+    name = factory.Faker("name")
+    slug = factory.Sequence(lambda n: f"speaker-{n}")
+    title = "Director"
+    organisation = factory.SubFactory(OrganisationFactory)
+    country = "NE"
+
+
+class SessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Session
+
+    dialogue = factory.SubFactory(DialogueFactory)
+    kind = Session.Kind.PANEL
+    title = factory.Sequence(lambda n: f"Agenda item {n}")
+    order = factory.Sequence(lambda n: n)
+    duration_minutes = 30
+
+
+class DialogueSpeakerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DialogueSpeaker
+
+    dialogue = factory.SubFactory(DialogueFactory)
+    speaker = factory.SubFactory(SpeakerFactory)
+    role = DialogueSpeaker.Role.PANELLIST
+    session = None
+
+
+def utc(*args: int) -> datetime:
+    return datetime(*args, tzinfo=UTC)
