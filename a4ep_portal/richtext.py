@@ -17,8 +17,14 @@ URL_SCHEMES = {"http", "https", "mailto"}
 
 
 def render_markdown(text: str) -> SafeString:
-    """Return sanitised HTML for Markdown text; headings start at h2 under a page's h1."""
-    html = markdown.markdown(text or "", extensions=["extra", "sane_lists"], output_format="html")
+    """Return sanitised HTML for Markdown text; headings shift one level down ("#" is h2)."""
+    html = markdown.markdown(
+        text or "",
+        extensions=["extra", "sane_lists", "toc"],
+        # A "# Heading" becomes <h2>: the page's own title is its only <h1>.
+        extension_configs={"toc": {"baselevel": 2}},
+        output_format="html",
+    )
     cleaned = nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
@@ -6,6 +7,8 @@ from dialogues import views as dialogue_views
 
 admin.site.site_header = "A4EP Dialogues"
 admin.site.site_title = "A4EP Dialogues admin"
+# Admin logins go through allauth too: verified e-mail and the shared rate limits apply.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", dialogue_views.home, name="home"),

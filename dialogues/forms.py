@@ -22,10 +22,13 @@ class DialogueFilterForm(forms.Form):
         self.fields["year"].choices = [("", _("Any year"))] + [(y, str(y)) for y in years]
 
     def filter(self, queryset):
-        if not self.is_valid():
+        """Apply the filters that are valid; an invalid one is ignored, not the others."""
+        if not self.is_bound:
             return queryset
-        if self.cleaned_data["year"]:
-            queryset = queryset.filter(starts_at__year=self.cleaned_data["year"])
-        if self.cleaned_data["status"]:
-            queryset = queryset.filter(status=self.cleaned_data["status"])
+        self.is_valid()
+        year, status = self.cleaned_data.get("year"), self.cleaned_data.get("status")
+        if year:
+            queryset = queryset.filter(starts_at__year=year)
+        if status:
+            queryset = queryset.filter(status=status)
         return queryset
