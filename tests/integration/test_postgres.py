@@ -1,0 +1,84 @@
+"""manage.py load_demo against PostgreSQL, from two processes at once (two web nodes starting
+up, or an operator running it twice)."""
+
+import subprocess
+import time
+
+import pytest
+from django.contrib.auth.models import Group
+from django.db import connection, transaction
+from django.db.migrations.executor import MigrationExecutor
+
+from dialogues.demo import ACCOUNTS, AGENDA, DIALOGUES
+from dialogues.models import Dialogue, Series, Session
+from members.models import User
+
+from .conftest import BASE_DIR, VENV_BIN
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+TIMEOUT = 60
+
+
+@pytest.fixture
+def organiser_groups() -> None:
+    """The Editors and Publishers groups that load_demo puts its accounts in, made as their
+    data migration makes them: a transactional test that ran before this one emptied every
+    table. (serialized_rollback would restore them, but clashes with the content types that
+    the earlier flush recreated.)"""
+    loader = MigrationExecutor(connection).loader
+    target = ("dialogues", "0003_organiser_groups")
+    create_groups = loader.get_migration(*target).operations[0].code
+    create_groups(loader.project_state(target).apps, None)
+    assert sorted(Group.objects.values_list("name", flat=True)) == ["Editors", "Publishers"]
+
+
+def _blocked_backends() -> int:
+    """Other connections to the test database that wait for a lock."""
+    with connection.cursor() as cursor:
+        # Inside a transaction PostgreSQL keeps showing the first snapshot of the activity.
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid() AND wait_event_type = 'Lock'"
+        )
+        return cursor.fetchone()[0]
+
+
+def test_load_demo_twice_at_the_same_time_loads_it_once(child_env, organiser_groups):
+    command = [str(VENV_BIN / "python"), "manage.py", "load_demo"]
+    processes: list[subprocess.Popen] = []
+    try:
+        # Hold the series table so that both processes queue on their first query and then
+        # race from the same starting line, however long each took to start.
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(f"LOCK TABLE {Series._meta.db_table} IN ACCESS EXCLUSIVE MODE")
+            processes = [
+                subprocess.Popen(
+                    command, cwd=BASE_DIR, env=child_env, stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE, text=True,
+                )
+                for _ in range(2)
+            ]  # fmt: skip
+            deadline = time.monotonic() + TIMEOUT
+            while _blocked_backends() < 2:
+                assert all(p.poll() is None for p in processes), "load_demo ended before the race"
+                assert time.monotonic() < deadline, "load_demo never reached the database"
+                time.sleep(0.05)
+        outputs = [p.communicate(timeout=TIMEOUT) for p in processes]
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+
+    for process, (stdout, stderr) in zip(processes, outputs, strict=True):
+        assert process.returncode == 0, f"load_demo failed:\n{stdout}\n{stderr}"
+        assert "Demo data loaded" in stdout
+    assert Series.objects.count() == 1
+    assert Dialogue.objects.count() == len(DIALOGUES) + 1 == 6
+    assert Session.objects.count() == 6 * len(AGENDA) == 36
+    assert sorted(User.objects.values_list("email", flat=True)) == sorted(
+        email for email, *_ in ACCOUNTS
+    )

@@ -1,0 +1,99 @@
+"""Production settings: the portal refuses to start half-configured, passes Django's deploy
+checks with the documented variables, and runs Celery tasks JSON-only and redo-safe."""
+
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+from celery.schedules import crontab
+from django.conf import settings
+from django.utils.crypto import get_random_string
+
+from a4ep_portal.celery import app
+from a4ep_portal.tasks import clear_expired_sessions
+
+# The smallest production environment; README.md ("Production settings") documents it.
+PRODUCTION_ENV = {
+    "DJANGO_DEBUG": "false",
+    "SECRET_KEY": get_random_string(60),
+    "ALLOWED_HOSTS": "dialogues.a4ep.example",
+    "SITE_URL": "https://dialogues.a4ep.example",
+    "DATABASE_URL": "postgres://a4ep:db-password@db.internal:5432/a4ep",
+    "REDIS_URL": "redis://redis.internal:6379/0",
+    "EMAIL_URL": "smtp+tls://portal:smtp-password@smtp.example.org:587",
+}
+
+SETTINGS_SOURCE = (settings.BASE_DIR / "a4ep_portal" / "settings.py").read_text()
+# Every variable settings.py reads, so that none leaks in from the shell running the tests.
+PORTAL_VARIABLES = set(re.findall(r'env(?:\.\w+)?\(\s*"([A-Z0-9_]+)"', SETTINGS_SOURCE))
+# Set by tests/e2e/conftest.py for Playwright; the deploy checks rightly refuse it.
+TEST_ONLY_VARIABLES = {"DJANGO_ALLOW_ASYNC_UNSAFE"}
+
+
+def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    """Run manage.py in a fresh process with only `env` of the portal's variables."""
+    leave_out = PORTAL_VARIABLES | TEST_ONLY_VARIABLES
+    clean = {name: value for name, value in os.environ.items() if name not in leave_out}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=settings.BASE_DIR,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "a4ep_portal.settings", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_settings_variables_are_all_found():
+    assert {"DJANGO_DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"} <= PORTAL_VARIABLES
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"SECRET_KEY": None}, "SECRET_KEY must be set when DJANGO_DEBUG is false."),
+        (
+            {"ALLOWED_HOSTS": None},
+            "ALLOWED_HOSTS must name the portal's host names when DJANGO_DEBUG is false.",
+        ),
+        (
+            {"ALLOWED_HOSTS": "*"},
+            "ALLOWED_HOSTS must name the portal's host names when DJANGO_DEBUG is false.",
+        ),
+    ],
+    ids=["no-secret-key", "no-allowed-hosts", "any-host"],
+)
+def test_production_settings_refuse_to_start_half_configured(overrides, message):
+    env = {**PRODUCTION_ENV, **overrides}
+    result = _manage("check", env={name: value for name, value in env.items() if value})
+
+    assert result.returncode == 1
+    assert f"django.core.exceptions.ImproperlyConfigured: {message}" in result.stderr
+
+
+def test_production_settings_pass_the_deploy_checks():
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout == "System check identified no issues (0 silenced).\n"
+
+
+def test_celery_sends_json_only_and_redoes_a_lost_task():
+    assert app.conf.task_serializer == "json"
+    assert app.conf.result_serializer == "json"
+    assert app.conf.accept_content == ["json"]
+    assert app.conf.task_acks_late is True
+    assert app.conf.task_reject_on_worker_lost is True
+    # Redis hands an unacknowledged task to another worker after the same timeout that the
+    # portal uses to call claimed work stuck.
+    visibility_timeout = settings.CELERY_VISIBILITY_TIMEOUT
+    assert app.conf.broker_transport_options["visibility_timeout"] == visibility_timeout
+
+
+def test_celery_beat_clears_expired_sessions_daily():
+    entry = app.conf.beat_schedule["clear-expired-sessions"]
+
+    assert entry["task"] == clear_expired_sessions.name == "portal.clear_expired_sessions"
+    assert entry["schedule"] == crontab(hour=3, minute=17)
