@@ -100,6 +100,9 @@ class Member(models.Model):
         verbose_name=_("organisation"),
     )
     country = CountryField(_("country"), blank=True)
+    role = models.CharField(
+        _("role"), max_length=200, blank=True, help_text=_("For example: programme officer.")
+    )
     time_zone = models.CharField(
         _("time zone"),
         max_length=64,
