@@ -68,7 +68,10 @@ def test_register_member_twice_changes_nothing(dialogue):
             {"registration_closes_at": timezone.now() - timedelta(minutes=1)},
             "Registration for this dialogue has closed.",
         ),
-        ({"starts_at": timezone.now() - timedelta(minutes=5)}, "This dialogue has already started."),
+        (
+            {"starts_at": timezone.now() - timedelta(minutes=5)},
+            "This dialogue has already started.",
+        ),
         ({"status": Dialogue.Status.CANCELLED}, "This dialogue has been cancelled."),
     ],
 )

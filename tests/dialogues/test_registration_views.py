@@ -65,9 +65,7 @@ def test_member_registers_and_sees_the_join_link_others_do_not(
 ):
     member = UserFactory()
     with django_capture_on_commit_callbacks(execute=True):
-        response = logged_in(member).post(
-            "/dialogues/accountability/register/", FORM, follow=True
-        )
+        response = logged_in(member).post("/dialogues/accountability/register/", FORM, follow=True)
     assert response.redirect_chain == [("/dialogues/accountability/", 302)]
     page = response.content.decode()
     assert "You are registered. The join link is below" in page
@@ -146,13 +144,17 @@ def test_overlong_question_is_refused_with_a_message(dialogue):
         "/dialogues/accountability/register/", {**FORM, "question": "x" * 1001}
     )
     assert response.status_code == 200
-    assert "Ensure this value has at most 1000 characters (it has 1001)." in response.content.decode()
+    assert (
+        "Ensure this value has at most 1000 characters (it has 1001)." in response.content.decode()
+    )
     assert Registration.objects.count() == 0
 
 
 def test_my_dialogues_lists_upcoming_first_with_calendar_and_cancel(dialogue):
     member = UserFactory()
-    past = DialogueFactory(slug="past", title="Past one", starts_at=timezone.now() - timedelta(days=30))
+    past = DialogueFactory(
+        slug="past", title="Past one", starts_at=timezone.now() - timedelta(days=30)
+    )
     RegistrationFactory(dialogue=past, member=member.member, attended=True)
     RegistrationFactory(dialogue=dialogue, member=member.member)
     page = logged_in(member).get("/me/dialogues/").content.decode()
@@ -178,9 +180,10 @@ def test_cancel_frees_the_seat_for_the_first_waiting(dialogue, django_capture_on
     waiting = register_member(dialogue, waiting_user.member, RegistrationDetails())
     assert waiting.status == "waitlisted"
     client = logged_in(confirmed.member.user)
-    assert "Yes, cancel my registration" in client.get(
-        "/me/dialogues/accountability/cancel/"
-    ).content.decode()
+    assert (
+        "Yes, cancel my registration"
+        in client.get("/me/dialogues/accountability/cancel/").content.decode()
+    )
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/me/dialogues/accountability/cancel/", follow=True)
     assert "Your registration for “Accountability” is cancelled." in response.content.decode()
