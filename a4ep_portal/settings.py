@@ -137,7 +137,7 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # One visibility timeout, used by the broker (when an unacknowledged task is redelivered) and
 # by the app (when a claimed delivery counts as stuck), so the two never disagree.
 CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("dialogues.urls")),
     path("", include("papers.urls")),
     path("", include("members.urls")),
+    path("", include("dialogues.me_urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

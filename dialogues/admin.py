@@ -1,7 +1,22 @@
-from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
+import csv
+from datetime import UTC
 
-from .models import Dialogue, DialogueSpeaker, Series, Session, Speaker
+from django.contrib import admin, messages
+from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from .models import Dialogue, DialogueSpeaker, Registration, Series, Session, Speaker
+from .services import (
+    RegistrationError,
+    cancel_dialogue,
+    cancel_registration,
+    change_capacity,
+    mark_attendance,
+)
 
 
 class SessionInline(admin.TabularInline):
@@ -32,9 +47,21 @@ class SeriesAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
 
 
+def _count(status: str) -> Count:
+    return Count("registrations", filter=Q(registrations__status=status))
+
+
 @admin.register(Dialogue)
 class DialogueAdmin(admin.ModelAdmin):
-    list_display = ["title", "number", "series", "starts_at", "status", "format", "capacity"]
+    list_display = [
+        "title",
+        "number",
+        "series",
+        "starts_at",
+        "status",
+        "capacity",
+        "registrants",
+    ]
     list_filter = ["status", "format", "series", "starts_at"]
     list_select_related = ["series"]
     search_fields = ["title", "question", "description", "audience"]
@@ -42,6 +69,7 @@ class DialogueAdmin(admin.ModelAdmin):
     date_hierarchy = "starts_at"
     autocomplete_fields = ["co_hosts"]
     inlines = [SessionInline, DialogueSpeakerInline]
+    actions = ["cancel_dialogues"]
     fieldsets = (
         (None, {"fields": ["series", "number", "title", "slug", "question", "status"]}),
         (_("When and where"), {"fields": ["starts_at", "duration_minutes", "format", "venue"]}),
@@ -59,6 +87,59 @@ class DialogueAdmin(admin.ModelAdmin):
         ),
     )
 
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                confirmed_count=_count(Registration.Status.CONFIRMED),
+                waitlisted_count=_count(Registration.Status.WAITLISTED),
+            )
+        )
+
+    @admin.display(description=_("registrants"))
+    def registrants(self, dialogue: Dialogue):
+        url = (
+            reverse("admin:dialogues_registration_changelist")
+            + f"?dialogue__id__exact={dialogue.pk}"
+        )
+        return format_html(
+            '<a href="{}">{} {} · {} {}</a>',
+            url,
+            dialogue.confirmed_count,
+            _("confirmed"),
+            dialogue.waitlisted_count,
+            _("waiting"),
+        )
+
+    def save_model(self, request, obj: Dialogue, form, change: bool) -> None:
+        # Capacity and cancellation go through the services, which promote from the waiting
+        # list and tell registrants; the rest of the form saves as usual.
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        stored = Dialogue.objects.only("capacity", "status").get(pk=obj.pk)
+        wanted_capacity = obj.capacity
+        cancelling = obj.status == Dialogue.Status.CANCELLED != stored.status
+        obj.capacity = stored.capacity
+        if cancelling:
+            obj.status = stored.status
+        super().save_model(request, obj, form, change)
+        if wanted_capacity != stored.capacity:
+            change_capacity(obj, wanted_capacity, actor=request.user)
+        if cancelling:
+            cancel_dialogue(obj, actor=request.user)
+        obj.refresh_from_db()
+
+    @admin.action(description=_("Cancel the selected dialogues and tell their registrants"))
+    def cancel_dialogues(self, request, queryset):
+        if not request.user.has_perm("dialogues.change_dialogue"):
+            self.message_user(request, _("You may not cancel dialogues."), messages.ERROR)
+            return
+        for dialogue in queryset:
+            cancel_dialogue(dialogue, actor=request.user)
+        self.message_user(request, _("Cancelled; registrants are being told."), messages.SUCCESS)
+
 
 @admin.register(Speaker)
 class SpeakerAdmin(admin.ModelAdmin):
@@ -68,3 +149,172 @@ class SpeakerAdmin(admin.ModelAdmin):
     search_fields = ["name", "title", "organisation__name"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["organisation"]
+
+
+CSV_COLUMNS = [
+    ("dialogue", lambda r: r.dialogue.title),
+    ("name", lambda r: r.member.user.get_full_name() if r.member else ""),
+    ("email", lambda r: r.member.user.email if r.member else ""),
+    ("organisation", lambda r: r.organisation_name),
+    ("role", lambda r: r.role),
+    ("country", lambda r: r.member.country.name if r.member and r.member.country else ""),
+    ("status", lambda r: r.get_status_display()),
+    ("waiting-list position", lambda r: r.waitlist_position() or ""),
+    ("language", lambda r: r.get_language_display()),
+    ("needs", lambda r: r.needs),
+    ("agrees to being recorded", lambda r: "yes" if r.consents_to_recording else "no"),
+    ("question", lambda r: r.question),
+    ("attended", lambda r: "yes" if r.attended else "no"),
+    ("registered (UTC)", lambda r: r.registered_at.astimezone(UTC).isoformat()),
+]
+
+
+@admin.register(Registration)
+class RegistrationAdmin(admin.ModelAdmin):
+    list_display = [
+        "member_name",
+        "member_email",
+        "organisation_name",
+        "dialogue",
+        "status",
+        "position",
+        "attended",
+        "registered_at",
+    ]
+    list_filter = [
+        "status",
+        "attended",
+        "dialogue",
+        ("member__country", admin.AllValuesFieldListFilter),
+        "member__organisation__kind",
+    ]
+    search_fields = [
+        "member__user__email",
+        "member__user__first_name",
+        "member__user__last_name",
+        "organisation_name",
+    ]
+    list_select_related = ["dialogue", "member__user"]
+    readonly_fields = [
+        "dialogue",
+        "member",
+        "status",
+        "waitlist_number",
+        "registered_at",
+        "confirmed_at",
+        "cancelled_at",
+    ]
+    fields = [
+        *readonly_fields,
+        "organisation_name",
+        "role",
+        "language",
+        "needs",
+        "consents_to_recording",
+        "question",
+        "attended",
+    ]
+    actions = ["mark_attended", "mark_absent", "cancel_registrations", "export_csv"]
+    change_list_template = "admin/dialogues/registration/change_list.html"
+
+    def has_add_permission(self, request) -> bool:
+        return False  # members register themselves; the services keep capacity right
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # cancel instead: deleting would lose the counts
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_waitlist_position()
+
+    @admin.display(description=_("name"), ordering="member__user__last_name")
+    def member_name(self, registration: Registration) -> str:
+        return registration.member.user.get_full_name() if registration.member else "—"
+
+    @admin.display(description=_("e-mail"), ordering="member__user__email")
+    def member_email(self, registration: Registration) -> str:
+        return registration.member.user.email if registration.member else "—"
+
+    @admin.display(description=_("waiting-list position"))
+    def position(self, registration: Registration):
+        return registration.waitlist_position() or "—"
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if changelist is not None:
+            response.context_data["registration_counts"] = changelist.queryset.aggregate(
+                confirmed=Count("pk", filter=Q(status=Registration.Status.CONFIRMED)),
+                waitlisted=Count("pk", filter=Q(status=Registration.Status.WAITLISTED)),
+                cancelled=Count("pk", filter=Q(status=Registration.Status.CANCELLED)),
+                attended=Count("pk", filter=Q(attended=True)),
+            )
+        return response
+
+    def _require_change(self, request) -> bool:
+        if self.has_change_permission(request):
+            return True
+        self.message_user(request, _("You may not change registrations."), messages.ERROR)
+        return False
+
+    @admin.action(description=_("Mark as attended"))
+    def mark_attended(self, request, queryset):
+        if self._require_change(request):
+            changed = mark_attendance(queryset, attended=True, actor=request.user)
+            self.message_user(
+                request,
+                ngettext(
+                    "%d registrant marked as attended.",
+                    "%d registrants marked as attended.",
+                    changed,
+                )
+                % changed,
+                messages.SUCCESS,
+            )
+
+    @admin.action(description=_("Mark as not attended"))
+    def mark_absent(self, request, queryset):
+        if self._require_change(request):
+            changed = mark_attendance(queryset, attended=False, actor=request.user)
+            self.message_user(
+                request,
+                ngettext(
+                    "%d registrant marked as absent.", "%d registrants marked as absent.", changed
+                )
+                % changed,
+                messages.SUCCESS,
+            )
+
+    @admin.action(description=_("Cancel the selected registrations"))
+    def cancel_registrations(self, request, queryset):
+        if not self._require_change(request):
+            return
+        cancelled = 0
+        for registration in queryset.select_related("dialogue"):
+            try:
+                cancel_registration(registration, actor=request.user)
+            except RegistrationError as error:
+                self.message_user(request, f"{registration}: {error}", messages.ERROR)
+            else:
+                cancelled += 1
+        self.message_user(
+            request,
+            ngettext("%d registration cancelled.", "%d registrations cancelled.", cancelled)
+            % cancelled,
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Export the selected registrations as CSV"))
+    def export_csv(self, request, queryset):
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="registrations.csv"'
+        # A byte-order mark makes spreadsheet programs read the file as UTF-8, so names in
+        # Arabic, Bengali or Amharic arrive intact.
+        response.write("\ufeff")
+        writer = csv.writer(response)
+        writer.writerow([name for name, _value in CSV_COLUMNS])
+        rows = queryset.select_related("dialogue", "member__user").order_by(
+            "dialogue__starts_at", "status", "waitlist_number", "registered_at", "pk"
+        )
+        for registration in rows:
+            writer.writerow([value(registration) for _name, value in CSV_COLUMNS])
+        return response

@@ -1,5 +1,5 @@
-"""iCalendar files for dialogues. Times are UTC; the secret join link is never included here
-(a member's own calendar file, which does carry it, belongs to registrations)."""
+"""iCalendar files for dialogues. Times are UTC. Public calendars never carry the secret join
+link; a confirmed registrant's own file does."""
 
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -8,12 +8,12 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from icalendar import Calendar, Event
 
-from .models import Dialogue
+from .models import Dialogue, Registration
 
 PRODID = "-//A4EP//Localisation Dialogue Series//EN"
 
 
-def _event(dialogue: Dialogue, stamp: datetime) -> Event:
+def _event(dialogue: Dialogue, stamp: datetime, join_url: str = "") -> Event:
     url = settings.SITE_URL + dialogue.get_absolute_url()
     event = Event()
     event.add("uid", f"dialogue-{dialogue.pk}@{urlsplit(settings.SITE_URL).hostname}")
@@ -24,10 +24,12 @@ def _event(dialogue: Dialogue, stamp: datetime) -> Event:
     description = [dialogue.question]
     if dialogue.audience:
         description.append(dialogue.audience)
+    if join_url:
+        description.append(f"Join: {join_url}")
     description.append(url)
     event.add("description", "\n\n".join(description))
     event.add("url", url)
-    event.add("location", dialogue.venue or dialogue.get_format_display())
+    event.add("location", join_url or dialogue.venue or dialogue.get_format_display())
     if dialogue.status == Dialogue.Status.CANCELLED:
         event.add("status", "CANCELLED")
     else:
@@ -36,6 +38,18 @@ def _event(dialogue: Dialogue, stamp: datetime) -> Event:
 
 
 def calendar_for(dialogues: Iterable[Dialogue], *, name: str) -> bytes:
+    """A public calendar: never carries a join link."""
+    return _calendar([(dialogue, "") for dialogue in dialogues], name=name)
+
+
+def registrant_calendar(registration: Registration) -> bytes:
+    """A confirmed registrant's own calendar file, with the secret join link."""
+    dialogue = registration.dialogue
+    join_url = dialogue.join_url if registration.is_confirmed() else ""
+    return _calendar([(dialogue, join_url)], name=dialogue.title)
+
+
+def _calendar(events: Iterable[tuple[Dialogue, str]], *, name: str) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -43,6 +57,6 @@ def calendar_for(dialogues: Iterable[Dialogue], *, name: str) -> bytes:
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", name)
     stamp = datetime.now(UTC).replace(microsecond=0)
-    for dialogue in dialogues:
-        calendar.add_component(_event(dialogue, stamp))
+    for dialogue, join_url in events:
+        calendar.add_component(_event(dialogue, stamp, join_url))
     return calendar.to_ical()

@@ -1,7 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Dialogue
+from members.models import Member
+
+from .models import Dialogue, Registration
+from .services import RegistrationDetails
 
 PUBLIC_STATUSES = [
     ("", _("Any status")),
@@ -32,3 +35,41 @@ class DialogueFilterForm(forms.Form):
         if status:
             queryset = queryset.filter(status=status)
         return queryset
+
+
+class RegistrationForm(forms.ModelForm):
+    """The one form a member fills in to register; pre-filled from their profile."""
+
+    class Meta:
+        model = Registration
+        fields = [
+            "organisation_name",
+            "role",
+            "language",
+            "needs",
+            "consents_to_recording",
+            "question",
+        ]
+        labels = {
+            "consents_to_recording": _("I agree to being recorded (the recording is published)"),
+            "question": _("A question for the speakers"),
+        }
+        help_texts = {
+            "needs": _("For example: sign language, captions, interpretation into French."),
+            "question": _("Optional. The moderator may put it to the speakers."),
+        }
+        widgets = {
+            "needs": forms.Textarea(attrs={"rows": 3, "maxlength": 1000}),
+            "question": forms.Textarea(attrs={"rows": 3, "maxlength": 1000}),
+        }
+
+    @classmethod
+    def for_member(cls, member: Member, data=None) -> "RegistrationForm":
+        initial = {
+            "organisation_name": member.organisation.name if member.organisation else "",
+            "role": member.role,
+        }
+        return cls(data=data, initial=initial)
+
+    def details(self) -> RegistrationDetails:
+        return RegistrationDetails(**{name: self.cleaned_data[name] for name in self.Meta.fields})

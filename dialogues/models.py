@@ -3,6 +3,7 @@ from datetime import datetime, timedelta
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -304,3 +305,124 @@ class DialogueSpeaker(models.Model):
     def clean(self) -> None:
         if self.session_id and self.dialogue_id and self.session.dialogue_id != self.dialogue_id:
             raise ValidationError({"session": _("Pick an agenda item of this dialogue.")})
+
+
+class RegistrationQuerySet(models.QuerySet):
+    def active(self) -> "RegistrationQuerySet":
+        return self.filter(
+            status__in=[Registration.Status.CONFIRMED, Registration.Status.WAITLISTED]
+        )
+
+    def confirmed(self) -> "RegistrationQuerySet":
+        return self.filter(status=Registration.Status.CONFIRMED)
+
+    def waitlisted(self) -> "RegistrationQuerySet":
+        return self.filter(status=Registration.Status.WAITLISTED)
+
+    def with_waitlist_position(self) -> "RegistrationQuerySet":
+        """Annotate waitlist_ahead: how many wait before each row, in the same query."""
+        ahead = (
+            Registration.objects.filter(
+                dialogue=models.OuterRef("dialogue"),
+                status=Registration.Status.WAITLISTED,
+                waitlist_number__lt=models.OuterRef("waitlist_number"),
+            )
+            .order_by()
+            .values("dialogue")
+            .annotate(count=models.Count("pk"))
+            .values("count")
+        )
+        return self.annotate(
+            waitlist_ahead=Coalesce(models.Subquery(ahead), 0, output_field=models.IntegerField())
+        )
+
+
+class Registration(models.Model):
+    """A member's place at a dialogue: confirmed, on the waiting list, or cancelled.
+
+    Written only by dialogues.services, which lock the dialogue row so that capacity holds.
+    """
+
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", _("Confirmed")
+        WAITLISTED = "waitlisted", _("On the waiting list")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Language(models.TextChoices):
+        ENGLISH = "en", _("English")
+        FRENCH = "fr", _("French")
+        SPANISH = "es", _("Spanish")
+        ARABIC = "ar", _("Arabic")
+
+    dialogue = models.ForeignKey(
+        Dialogue, on_delete=models.CASCADE, related_name="registrations", verbose_name=_("dialogue")
+    )
+    # Kept (member emptied) when an account is deleted, so that counts stay true.
+    member = models.ForeignKey(
+        "members.Member",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="registrations",
+        verbose_name=_("member"),
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, db_index=True)
+    # Order on the waiting list: taken from a per-dialogue counter under the dialogue's lock.
+    waitlist_number = models.PositiveIntegerField(_("waiting-list number"), null=True, blank=True)
+    organisation_name = models.CharField(_("organisation"), max_length=200, blank=True)
+    role = models.CharField(_("role"), max_length=200, blank=True)
+    language = models.CharField(
+        _("language you will follow in"),
+        max_length=8,
+        choices=Language.choices,
+        default=Language.ENGLISH,
+    )
+    needs = models.TextField(
+        _("accessibility or interpretation needs"), max_length=1000, blank=True
+    )
+    consents_to_recording = models.BooleanField(_("agrees to being recorded"), default=False)
+    question = models.TextField(_("question for the speakers"), max_length=1000, blank=True)
+    attended = models.BooleanField(_("attended"), default=False)
+    registered_at = models.DateTimeField(_("registered"), default=timezone.now)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+
+    objects = RegistrationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["dialogue", "registered_at", "pk"]
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dialogue", "member"], name="one_registration_per_member"
+            ),
+            models.UniqueConstraint(
+                fields=["dialogue", "waitlist_number"], name="unique_waitlist_number"
+            ),
+        ]
+        indexes = [models.Index(fields=["dialogue", "status", "waitlist_number"])]
+
+    def __str__(self) -> str:
+        return f"{self.member or _('deleted member')} · {self.dialogue}"
+
+    def is_confirmed(self) -> bool:
+        return self.status == self.Status.CONFIRMED
+
+    def is_waitlisted(self) -> bool:
+        return self.status == self.Status.WAITLISTED
+
+    def waitlist_position(self) -> int | None:
+        """1 for the first person on the waiting list; None when not on it.
+
+        Uses the with_waitlist_position() annotation when present, else one query."""
+        if not self.is_waitlisted():
+            return None
+        if hasattr(self, "waitlist_ahead"):
+            return self.waitlist_ahead + 1
+        ahead = Registration.objects.filter(
+            dialogue_id=self.dialogue_id,
+            status=self.Status.WAITLISTED,
+            waitlist_number__lt=self.waitlist_number,
+        ).count()
+        return ahead + 1

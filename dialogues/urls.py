@@ -8,6 +8,7 @@ urlpatterns = [
     path("dialogues/", views.dialogue_list, name="list"),
     path("dialogues/calendar.ics", views.series_calendar, name="calendar"),
     path("dialogues/<slug:slug>/", views.dialogue_detail, name="detail"),
+    path("dialogues/<slug:slug>/register/", views.register, name="register"),
     path("dialogues/<slug:slug>/calendar.ics", views.dialogue_calendar, name="dialogue_calendar"),
     path("speakers/", views.speaker_list, name="speakers"),
     path("speakers/<slug:slug>/", views.speaker_detail, name="speaker"),

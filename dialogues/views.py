@@ -1,14 +1,26 @@
+from allauth.account.decorators import verified_email_required
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
 
-from .calendars import calendar_for
-from .forms import DialogueFilterForm
-from .models import Dialogue, DialogueSpeaker, Series, Session, Speaker
+from members.services import ensure_member
+
+from .calendars import calendar_for, registrant_calendar
+from .forms import DialogueFilterForm, RegistrationForm
+from .models import Dialogue, DialogueSpeaker, Registration, Series, Session, Speaker
+from .services import (
+    RegistrationError,
+    cancel_registration,
+    register_member,
+    registration_closed_message,
+)
 
 
 @require_safe
@@ -68,6 +80,7 @@ def dialogue_detail(request, slug: str):
     )
     dialogue = get_object_or_404(queryset, slug=slug)
     speakers = _unique_speakers(dialogue.speaker_roles.all())
+    registration = _own_registration(request, dialogue)
     return render(
         request,
         "dialogues/dialogue_detail.html",
@@ -76,7 +89,21 @@ def dialogue_detail(request, slug: str):
             "agenda": dialogue.agenda(),
             "speakers": speakers,
             "registration_state": dialogue.registration_state(),
+            "registration": registration,
+            # The join link is secret: confirmed registrants and staff only.
+            "show_join_url": bool(dialogue.join_url)
+            and (request.user.is_staff or (registration and registration.is_confirmed())),
         },
+    )
+
+
+def _own_registration(request, dialogue: Dialogue) -> Registration | None:
+    if not request.user.is_authenticated:
+        return None
+    return (
+        Registration.objects.filter(dialogue=dialogue, member__user=request.user)
+        .with_waitlist_position()
+        .first()
     )
 
 
@@ -147,3 +174,95 @@ def speaker_detail(request, slug: str):
 def about(request):
     series = Series.objects.order_by("title")
     return render(request, "dialogues/about.html", {"series_list": series})
+
+
+@verified_email_required
+@require_http_methods(["GET", "POST"])
+def register(request, slug: str):
+    """The registration form; confirmed or waiting-list place on submit."""
+    dialogue = get_object_or_404(Dialogue.objects.public().select_related("series"), slug=slug)
+    member = ensure_member(request.user)
+    existing = Registration.objects.filter(dialogue=dialogue, member=member).active().exists()
+    if existing:
+        messages.info(request, _("You are already registered for this dialogue."))
+        return redirect(dialogue)
+    state = dialogue.registration_state()
+    if state != Dialogue.RegistrationState.OPEN:
+        messages.error(request, registration_closed_message(state))
+        return redirect(dialogue)
+    form = RegistrationForm.for_member(member, data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            registration = register_member(dialogue, member, form.details())
+        except RegistrationError as error:
+            messages.error(request, str(error))
+            return redirect(dialogue)
+        if registration.is_confirmed():
+            messages.success(
+                request,
+                _("You are registered. The join link is below and in the mail we sent you."),
+            )
+        else:
+            messages.success(
+                request,
+                _(
+                    "All seats are taken: you are number %(position)s on the waiting list. "
+                    "We will mail you if a seat frees up."
+                )
+                % {"position": registration.waitlist_position()},
+            )
+        return redirect(dialogue)
+    return render(request, "dialogues/register.html", {"dialogue": dialogue, "form": form})
+
+
+@login_required
+@require_safe
+def my_dialogues(request):
+    now = timezone.now()
+    registrations = (
+        Registration.objects.filter(member__user=request.user)
+        .select_related("dialogue__series")
+        .with_waitlist_position()
+    )
+    upcoming = registrations.filter(dialogue__ends_at__gt=now).order_by("dialogue__starts_at", "pk")
+    past = registrations.filter(dialogue__ends_at__lte=now).order_by("-dialogue__starts_at", "pk")
+    return render(
+        request, "dialogues/my_dialogues.html", {"upcoming": upcoming, "past": past, "now": now}
+    )
+
+
+def _my_registration(request, slug: str) -> Registration:
+    return get_object_or_404(
+        Registration.objects.select_related("dialogue__series").with_waitlist_position(),
+        dialogue__slug=slug,
+        member__user=request.user,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cancel_my_registration(request, slug: str):
+    registration = _my_registration(request, slug)
+    if request.method == "POST":
+        try:
+            cancel_registration(registration, actor=request.user)
+        except RegistrationError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                _("Your registration for “%(title)s” is cancelled.")
+                % {"title": registration.dialogue.title},
+            )
+        return redirect("my_dialogues")
+    return render(request, "dialogues/cancel_registration.html", {"registration": registration})
+
+
+@login_required
+@require_safe
+def my_calendar(request, slug: str):
+    """A confirmed registrant's own calendar file, with the join link."""
+    registration = _my_registration(request, slug)
+    if not registration.is_confirmed():
+        raise Http404
+    return _ics_response(registrant_calendar(registration), f"{registration.dialogue.slug}.ics")

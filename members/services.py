@@ -5,8 +5,11 @@ from .models import Member, User
 
 def ensure_member(user: User) -> Member:
     """Return the user's profile, creating an empty one if the user has none yet."""
-    member, _created = Member.objects.get_or_create(user=user)
-    return member
+    try:
+        return user.member  # usually loaded already by the time zone middleware
+    except Member.DoesNotExist:
+        member, _created = Member.objects.get_or_create(user=user)
+        return member
 
 
 @transaction.atomic

@@ -7,11 +7,13 @@ import zoneinfo
 from django.http import HttpRequest
 from django.utils import timezone
 
+from .models import known_time_zones
+
 TZ_COOKIE = "a4ep_tz"
 
 
 def valid_zone(name: str | None) -> str | None:
-    if name and name in zoneinfo.available_timezones():
+    if name and name in known_time_zones():
         return name
     return None
 

@@ -7,7 +7,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from dialogues.models import Dialogue, DialogueSpeaker, Series, Session, Speaker
+from dialogues.models import Dialogue, DialogueSpeaker, Registration, Series, Session, Speaker
 from members.models import Organisation, User
 
 DEMO_PASSWORD = "correct-horse-battery-staple"
@@ -131,3 +131,16 @@ class DialogueSpeakerFactory(factory.django.DjangoModelFactory):
 
 def utc(*args: int) -> datetime:
     return datetime(*args, tzinfo=UTC)
+
+
+class RegistrationFactory(factory.django.DjangoModelFactory):
+    """A registration made directly; tests of capacity go through dialogues.services."""
+
+    class Meta:
+        model = Registration
+
+    dialogue = factory.SubFactory(DialogueFactory)
+    member = factory.LazyFunction(lambda: UserFactory().member)
+    status = Registration.Status.CONFIRMED
+    organisation_name = "Coast Trust"
+    confirmed_at = factory.LazyFunction(timezone.now)

@@ -1,0 +1,13 @@
+"""A member's own registrations, under /me/."""
+
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("me/dialogues/", views.my_dialogues, name="my_dialogues"),
+    path(
+        "me/dialogues/<slug:slug>/cancel/", views.cancel_my_registration, name="cancel_registration"
+    ),
+    path("me/dialogues/<slug:slug>/calendar.ics", views.my_calendar, name="my_calendar"),
+]

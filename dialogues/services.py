@@ -1,0 +1,183 @@
+"""Every write that matters in the dialogues app: registering, cancelling, promoting from the
+waiting list, changing capacity, attendance, cancelling a dialogue.
+
+Each service that can race locks the dialogue row (SELECT ... FOR UPDATE) first, so seats
+are counted by one transaction at a time; mail goes out after the commit.
+"""
+
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from members.models import Member
+
+from .models import Dialogue, Registration
+
+
+class RegistrationError(Exception):
+    """A registration change that is not allowed, with a message for the member."""
+
+
+@dataclass(frozen=True)
+class RegistrationDetails:
+    organisation_name: str = ""
+    role: str = ""
+    language: str = Registration.Language.ENGLISH
+    needs: str = ""
+    consents_to_recording: bool = False
+    question: str = ""
+
+
+CLOSED_MESSAGES = {
+    Dialogue.RegistrationState.NOT_YET_OPEN: "Registration for this dialogue has not opened yet.",
+    Dialogue.RegistrationState.CLOSED: "Registration for this dialogue has closed.",
+    Dialogue.RegistrationState.STARTED: "This dialogue has already started.",
+    Dialogue.RegistrationState.CANCELLED: "This dialogue has been cancelled.",
+    Dialogue.RegistrationState.NOT_ANNOUNCED: "This dialogue is not open for registration.",
+}
+
+
+def registration_closed_message(state: Dialogue.RegistrationState) -> str:
+    return _(CLOSED_MESSAGES[state])
+
+
+def _lock(dialogue: Dialogue) -> Dialogue:
+    return Dialogue.objects.select_for_update().get(pk=dialogue.pk)
+
+
+def _seats_left(dialogue: Dialogue) -> int | None:
+    if dialogue.capacity is None:
+        return None
+    confirmed = dialogue.registrations.confirmed().count()
+    return max(dialogue.capacity - confirmed, 0)
+
+
+def _next_waitlist_number(dialogue: Dialogue) -> int:
+    highest = dialogue.registrations.aggregate(highest=Max("waitlist_number"))["highest"]
+    return (highest or 0) + 1
+
+
+def _notify(registration: Registration, message: str) -> None:
+    # Imported here: tasks call services, so services may not import tasks at module level.
+    from .tasks import send_registration_message
+
+    transaction.on_commit(
+        lambda: send_registration_message.delay(registration_id=registration.pk, message=message)
+    )
+
+
+def register_member(
+    dialogue: Dialogue, member: Member, details: RegistrationDetails
+) -> Registration:
+    """Confirm the member if a seat is left, else put them on the waiting list; mail them.
+
+    Registering again while confirmed or waiting changes nothing and returns that registration.
+    """
+    existing = Registration.objects.filter(dialogue=dialogue, member=member).active().first()
+    if existing:
+        return existing
+    with transaction.atomic():
+        dialogue = _lock(dialogue)
+        state = dialogue.registration_state()
+        if state != Dialogue.RegistrationState.OPEN:
+            raise RegistrationError(registration_closed_message(state))
+        registration = Registration.objects.filter(dialogue=dialogue, member=member).first()
+        if registration and registration.status != Registration.Status.CANCELLED:
+            return registration  # registered by a concurrent request meanwhile
+        registration = registration or Registration(dialogue=dialogue, member=member)
+        for field, value in asdict(details).items():
+            setattr(registration, field, value)
+        now = timezone.now()
+        registration.registered_at = now
+        registration.cancelled_at = None
+        registration.attended = False
+        seats = _seats_left(dialogue)
+        if seats is None or seats > 0:
+            registration.status = Registration.Status.CONFIRMED
+            registration.confirmed_at = now
+            registration.waitlist_number = None
+            message = "confirmed"
+        else:
+            registration.status = Registration.Status.WAITLISTED
+            registration.confirmed_at = None
+            registration.waitlist_number = _next_waitlist_number(dialogue)
+            message = "waitlisted"
+        registration.save()
+        _notify(registration, message)
+    return registration
+
+
+def cancel_registration(registration: Registration, *, actor) -> Registration:
+    """Cancel a registration; a freed seat goes at once to the first on the waiting list."""
+    if registration.status == Registration.Status.CANCELLED:
+        return registration
+    with transaction.atomic():
+        dialogue = _lock(registration.dialogue)
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        if registration.status == Registration.Status.CANCELLED:
+            return registration
+        if registration.dialogue.is_over() and not getattr(actor, "is_staff", False):
+            raise RegistrationError(_("This dialogue is over; its registrations stay as they are."))
+        registration.status = Registration.Status.CANCELLED
+        registration.cancelled_at = timezone.now()
+        registration.save(update_fields=["status", "cancelled_at"])
+        promote_from_waiting_list(dialogue)
+    return registration
+
+
+def promote_from_waiting_list(dialogue: Dialogue) -> list[Registration]:
+    """Confirm people from the waiting list, in order, while seats are free; mail each.
+
+    Call with the dialogue row locked (inside the caller's transaction)."""
+    if dialogue.status != Dialogue.Status.ANNOUNCED or dialogue.is_over():
+        return []
+    seats = _seats_left(dialogue)
+    waiting = dialogue.registrations.waitlisted().order_by("waitlist_number")
+    chosen = list(waiting if seats is None else waiting[:seats])
+    now = timezone.now()
+    for registration in chosen:
+        registration.status = Registration.Status.CONFIRMED
+        registration.confirmed_at = now
+        registration.save(update_fields=["status", "confirmed_at"])
+        _notify(registration, "promoted")
+    return chosen
+
+
+def change_capacity(dialogue: Dialogue, capacity: int | None, *, actor) -> Dialogue:
+    """Set the number of seats. Raising it promotes from the waiting list; lowering it never
+    removes anyone already confirmed (new sign-ups simply wait)."""
+    with transaction.atomic():
+        dialogue = _lock(dialogue)
+        if dialogue.capacity == capacity:
+            return dialogue
+        dialogue.capacity = capacity
+        dialogue.save(update_fields=["capacity", "updated_at"])
+        promote_from_waiting_list(dialogue)
+    return dialogue
+
+
+def mark_attendance(registrations: Iterable[Registration], *, attended: bool, actor) -> int:
+    """Record who came (confirmed registrations only); return how many changed."""
+    ids = [r.pk for r in registrations]
+    return (
+        Registration.objects.filter(pk__in=ids, status=Registration.Status.CONFIRMED)
+        .exclude(attended=attended)
+        .update(attended=attended)
+    )
+
+
+def cancel_dialogue(dialogue: Dialogue, *, actor) -> Dialogue:
+    """Cancel the dialogue and tell every confirmed and waiting registrant."""
+    if dialogue.status == Dialogue.Status.CANCELLED:
+        return dialogue
+    with transaction.atomic():
+        dialogue = _lock(dialogue)
+        dialogue.status = Dialogue.Status.CANCELLED
+        dialogue.save(update_fields=["status", "updated_at"])
+        for registration in dialogue.registrations.active():
+            _notify(registration, "dialogue_cancelled")
+    return dialogue
