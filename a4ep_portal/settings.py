@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sites",
+    "django.contrib.sitemaps",
     "allauth",
     "allauth.account",
     "django_countries",
@@ -150,7 +151,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEO
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Approved papers and recordings go public when their publish_at has come.
+    "publish-scheduled-items": {"task": "papers.publish_scheduled", "schedule": 60.0},
+}
 
 # --- Mail ----------------------------------------------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
@@ -186,6 +190,14 @@ if AWS_STORAGE_BUCKET_NAME:
     }
 else:
     _media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+# Papers', audio and captions files live under private/ with generated names and are handed out
+# by the portal to those allowed to see them: streamed through it, or, when this is on and the
+# files are in a bucket, as a redirect to a signed URL valid AWS_QUERYSTRING_EXPIRE seconds.
+STORAGE_SIGNED_URLS = env.bool("STORAGE_SIGNED_URLS", default=False)
+# Upload limits, checked before the content is parsed.
+PAPER_MAX_UPLOAD_MB = env.int("PAPER_MAX_UPLOAD_MB", default=20)
+AUDIO_MAX_UPLOAD_MB = env.int("AUDIO_MAX_UPLOAD_MB", default=200)
+CAPTIONS_MAX_UPLOAD_MB = env.int("CAPTIONS_MAX_UPLOAD_MB", default=2)
 STORAGES = {
     "default": _media_storage,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -246,6 +258,8 @@ CONTENT_SECURITY_POLICY = {
         "media-src": [SELF, *env.list("CSP_MEDIA_ORIGINS", default=[])],
         "font-src": [SELF],
         "connect-src": [SELF],
+        # Recordings' players, loaded only when a visitor clicks play.
+        "frame-src": ["https://www.youtube-nocookie.com", "https://player.vimeo.com"],
         "object-src": [NONE],
         "base-uri": [SELF],
         "form-action": [SELF],
