@@ -3,9 +3,9 @@
 from datetime import UTC, datetime, timedelta
 
 import factory
-from django.db.models.fields.files import FieldFile
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from a4ep_portal.workflow import State
