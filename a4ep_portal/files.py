@@ -159,8 +159,13 @@ def validate_webvtt(value) -> None:
     data = _read(value, settings.CAPTIONS_MAX_UPLOAD_MB, _("captions file"))
     try:
         text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ValidationError(
+            _("These captions are not valid WebVTT: save them as UTF-8 text."), code="bad_webvtt"
+        ) from error
+    try:
         captions = webvtt.from_string(text, strict=True).captions
-    except (UnicodeDecodeError, webvtt.errors.MalformedFileError) as error:
+    except (webvtt.errors.MalformedFileError, webvtt.errors.MalformedCaptionError) as error:
         raise ValidationError(
             _("These captions are not valid WebVTT: %(error)s") % {"error": error},
             code="bad_webvtt",

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from a4ep_portal.admin import WorkflowAdminMixin, WorkflowEventInline
@@ -64,6 +65,7 @@ class RecordingAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     save_service = services.save_item
     note_service = services.note_edit
     move_service = services.move_recording
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     list_display = ["title", "dialogue", "language", "state", "live_number", "updated_at"]
     list_filter = ["state", "language", "audience", "dialogue"]
