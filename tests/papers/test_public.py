@@ -16,7 +16,7 @@ from tests.factories import (
     SpeakerFactory,
     utc,
 )
-from tests.papers.conftest import VTT, pdf_bytes, upload, wav_bytes
+from tests.files import VTT, pdf_bytes, upload, wav_bytes
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,8 @@ from django.utils.html import escape
 
 from papers.models import Paper, Recording
 from tests.factories import PaperFactory, RecordingFactory
-from tests.papers.conftest import VTT, pdf_bytes, stored_files, upload, wav_bytes
+from tests.files import VTT, pdf_bytes, upload, wav_bytes
+from tests.papers.conftest import stored_files
 
 pytestmark = pytest.mark.django_db
 
