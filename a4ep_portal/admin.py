@@ -1,7 +1,7 @@
 """Admin for items in the publishing workflow: state and history on the change page, and the
 moves the user may make as buttons. The app's services do the work."""
 
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
@@ -93,3 +93,22 @@ class WorkflowAdminMixin:
         )
         if change and not form.has_changed() and inline_changed:
             type(self).note_service(form.instance, actor=request.user)
+
+
+@admin.register(WorkflowEvent)
+class WorkflowEventAdmin(admin.ModelAdmin):
+    """The whole publishing history, read-only: rows are written by the workflow only."""
+
+    list_display = ["at", "content_type", "item", "move", "from_state", "to_state", "actor"]
+    list_filter = ["move", "to_state", "content_type"]
+    list_select_related = ["content_type", "actor"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -116,3 +116,13 @@ def test_registrant_items_are_for_staff_until_registrations_land(editor, member)
     assert can_see_registrant_items(editor, dialogue) is True
     assert can_see_registrant_items(member, dialogue) is False
     assert can_see_registrant_items(AnonymousUser(), dialogue) is False
+
+
+def test_workflow_history_list_is_read_only(client, editor, publisher):
+    paper = PaperFactory(title="History paper")
+    services.move_paper(paper, "submit", actor=editor)
+    client.force_login(publisher)
+    page = client.get("/admin/a4ep_portal/workflowevent/").content.decode()
+    assert "History paper" in page
+    event = WorkflowEvent.objects.get()
+    assert client.get(f"/admin/a4ep_portal/workflowevent/{event.pk}/delete/").status_code == 403
