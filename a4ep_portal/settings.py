@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sites",
+    "django.contrib.sitemaps",
     "allauth",
     "allauth.account",
     "django_countries",
@@ -156,6 +157,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=17),  # daily, at a quiet hour (UTC)
     },
+    # Approved papers and recordings go public when their publish_at has come.
+    "publish-scheduled-items": {"task": "papers.publish_scheduled", "schedule": 60.0},
 }
 
 # --- Mail ----------------------------------------------------------------------------------
@@ -192,6 +195,14 @@ if AWS_STORAGE_BUCKET_NAME:
     }
 else:
     _media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+# Papers', audio and captions files live under private/ with generated names and are handed out
+# by the portal to those allowed to see them: streamed through it, or, when this is on and the
+# files are in a bucket, as a redirect to a signed URL valid AWS_QUERYSTRING_EXPIRE seconds.
+STORAGE_SIGNED_URLS = env.bool("STORAGE_SIGNED_URLS", default=False)
+# Upload limits, checked before the content is parsed.
+PAPER_MAX_UPLOAD_MB = env.int("PAPER_MAX_UPLOAD_MB", default=20)
+AUDIO_MAX_UPLOAD_MB = env.int("AUDIO_MAX_UPLOAD_MB", default=200)
+CAPTIONS_MAX_UPLOAD_MB = env.int("CAPTIONS_MAX_UPLOAD_MB", default=2)
 STORAGES = {
     "default": _media_storage,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -252,6 +263,8 @@ CONTENT_SECURITY_POLICY = {
         "media-src": [SELF, *env.list("CSP_MEDIA_ORIGINS", default=[])],
         "font-src": [SELF],
         "connect-src": [SELF],
+        # Recordings' players, loaded only when a visitor clicks play.
+        "frame-src": ["https://www.youtube-nocookie.com", "https://player.vimeo.com"],
         "object-src": [NONE],
         "base-uri": [SELF],
         "form-action": [SELF],

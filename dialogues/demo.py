@@ -11,6 +11,7 @@ from datetime import UTC, datetime, time, timedelta
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
 from members.models import Member, Organisation, User
@@ -208,6 +209,11 @@ ACCOUNTS = [
 ]
 
 
+# Sent at the end of load_demo, inside its transaction, so that apps above this one (papers)
+# add their part of the demo without this app importing them.
+demo_loaded = Signal()
+
+
 def upcoming_start(today: datetime) -> datetime:
     """Three weeks after the day the demo is loaded, at 12:00 UTC."""
     return datetime.combine((today + timedelta(days=21)).date(), time(12, 0), tzinfo=UTC)
@@ -260,7 +266,9 @@ def load_demo(*, now: datetime | None = None) -> list[tuple[str, str, str]]:
             "registration_closes_at": starts_at - timedelta(hours=1),
         },
     )
-    return [_load_account(*account) for account in ACCOUNTS]
+    logins = [_load_account(*account) for account in ACCOUNTS]
+    demo_loaded.send(sender=Dialogue, now=now)
+    return logins
 
 
 def _load_dialogue(series, demo: DemoDialogue, organisations, speakers, extra=None) -> Dialogue:

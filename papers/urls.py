@@ -1,10 +1,23 @@
 from django.urls import path
 
-from . import views
+from . import feeds, views
 
 app_name = "papers"
 
 urlpatterns = [
     path("papers/", views.paper_list, name="list"),
+    path("papers/feed/", feeds.PaperFeed(), name="feed"),
+    path("papers/<slug:slug>/", views.paper_detail, name="detail"),
+    path("papers/<slug:slug>/pdf/", views.paper_pdf, name="pdf"),
+    path("papers/<slug:slug>/versions/<int:number>/", views.paper_version, name="version"),
+    path("papers/<slug:slug>/versions/<int:number>/pdf/", views.paper_pdf, name="version_pdf"),
     path("recordings/", views.recording_list, name="recordings"),
+    path("recordings/feed/", feeds.RecordingFeed(), name="recording_feed"),
+    path("recordings/<slug:slug>/", views.recording_detail, name="recording"),
+    path("recordings/<slug:slug>/audio/", views.recording_audio, name="audio"),
+    path(
+        "recordings/<slug:slug>/captions/<slug:language>.vtt",
+        views.recording_captions,
+        name="captions",
+    ),
 ]

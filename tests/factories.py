@@ -5,10 +5,20 @@ from datetime import UTC, datetime, timedelta
 import factory
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
+from a4ep_portal.workflow import State
 from dialogues.models import Dialogue, DialogueSpeaker, Registration, Series, Session, Speaker
 from members.models import Organisation, User
+from papers.models import (
+    Paper,
+    PaperContent,
+    PaperVersion,
+    Recording,
+    RecordingContent,
+    RecordingVersion,
+)
 
 DEMO_PASSWORD = "correct-horse-battery-staple"
 
@@ -144,3 +154,56 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
     status = Registration.Status.CONFIRMED
     organisation_name = "Coast Trust"
     confirmed_at = factory.LazyFunction(timezone.now)
+
+
+class PaperFactory(factory.django.DjangoModelFactory):
+    """A draft paper; PaperFactory(published=True) also gets a live version 1."""
+
+    class Meta:
+        model = Paper
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Who is accountable to whom? Paper {n}")
+    slug = factory.Sequence(lambda n: f"paper-{n}")
+    kind = Paper.Kind.DISCUSSION
+    abstract = "What local actors told us about accountability."
+    body = "# Findings\n\nLocal actors are accountable to their communities first."
+    language = "en"
+
+    @factory.post_generation
+    def published(self, create, extracted, **kwargs):
+        if create and extracted:
+            _make_live(self, PaperVersion, paper=self)
+
+
+class RecordingFactory(factory.django.DjangoModelFactory):
+    """A draft recording of a dialogue; RecordingFactory(published=True) is live."""
+
+    class Meta:
+        model = Recording
+        skip_postgeneration_save = True
+
+    dialogue = factory.SubFactory(DialogueFactory)
+    title = factory.Sequence(lambda n: f"Recording of dialogue {n}")
+    slug = factory.Sequence(lambda n: f"recording-{n}")
+    video_url = "https://www.youtube.com/watch?v=dQw4w9WgXcQ"
+    transcript = "**Moderator:** Welcome to the dialogue on accountability."
+    duration = timedelta(minutes=90)
+    language = "en"
+
+    @factory.post_generation
+    def published(self, create, extracted, **kwargs):
+        if create and extracted:
+            _make_live(self, RecordingVersion, recording=self)
+
+
+def _make_live(item, version_model, **owner):
+    content = PaperContent if version_model is PaperVersion else RecordingContent
+    now = timezone.now()
+    values = {f.attname: f.value_from_object(item) for f in content._meta.fields}
+    values = {k: v.name if isinstance(v, FieldFile) else v for k, v in values.items()}
+    version = version_model.objects.create(**owner, **values, number=1, published_at=now)
+    item.live_version = version
+    item.state = State.PUBLISHED
+    item.first_published_at = now
+    item.save(update_fields=["live_version", "state", "first_published_at"])

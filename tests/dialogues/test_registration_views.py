@@ -227,6 +227,6 @@ def test_registration_pages_query_count_does_not_grow_with_the_waiting_list(
     with django_assert_num_queries(5):
         page = client.get("/me/dialogues/").content.decode()
     assert f"On the waiting list, number {waiting}" in page
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(11):
         page = client.get("/dialogues/accountability/").content.decode()
     assert f"On the waiting list, number {waiting}" in page

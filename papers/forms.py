@@ -1,0 +1,97 @@
+from django import forms
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce, ExtractYear
+from django.utils.translation import gettext_lazy as _
+
+from dialogues.models import Dialogue
+
+from .models import LANGUAGES, Paper
+
+# PostgreSQL's text search configuration: most of the archive is in English.
+SEARCH_CONFIG = "english"
+
+
+def with_year(queryset):
+    """The year an item belongs to: its dialogue's, else the year it was first published."""
+    return queryset.annotate(
+        year=Coalesce(ExtractYear("dialogue__starts_at"), ExtractYear("first_published_at"))
+    )
+
+
+def search(queryset, text: str, fields: list[str]):
+    """Items whose published text matches: PostgreSQL full-text search ranked by relevance,
+    or on other databases every word somewhere in the fields (case-insensitive)."""
+    columns = [f"live_version__{name}" for name in fields]
+    if connection.vendor == "postgresql":
+        weights = ["A", "B", "C", "D"]
+        vector = SearchVector(*columns[:1], weight="A", config=SEARCH_CONFIG)
+        for column, weight in zip(columns[1:], weights[1:], strict=False):
+            vector += SearchVector(column, weight=weight, config=SEARCH_CONFIG)
+        query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+        return (
+            queryset.annotate(search=vector, rank=SearchRank(vector, query))
+            .filter(search=query)
+            .order_by("-rank", "-first_published_at", "-pk")
+        )
+    for word in text.split()[:10]:
+        matches = Q()
+        for column in columns:
+            matches |= Q(**{f"{column}__icontains": word})
+        queryset = queryset.filter(matches)
+    return queryset
+
+
+class ArchiveFilterForm(forms.Form):
+    """The filters and search of /papers/ and /recordings/; unknown values are ignored."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    dialogue = forms.TypedChoiceField(
+        label=_("Dialogue"), required=False, coerce=int, empty_value=None
+    )
+    kind = forms.ChoiceField(label=_("Kind"), required=False)
+    language = forms.ChoiceField(label=_("Language"), required=False)
+    year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args, items, search_fields: list[str], **kwargs):
+        """items: the published items the choices come from (three small queries)."""
+        super().__init__(*args, **kwargs)
+        self.search_fields = search_fields
+        dialogues = Dialogue.objects.filter(pk__in=items.values("dialogue_id")).order_by(
+            "starts_at", "pk"
+        )
+        self.fields["dialogue"].choices = [("", _("Any dialogue"))] + [
+            (d.pk, f"{d.number}. {d.title}") for d in dialogues.only("pk", "number", "title")
+        ]
+        if items.model is Paper:
+            self.fields["kind"].choices = [("", _("Any kind")), *Paper.Kind.choices]
+        else:
+            del self.fields["kind"]
+        present = set(items.values_list("live_version__language", flat=True).distinct())
+        self.fields["language"].choices = [("", _("Any language"))] + [
+            (code, name) for code, name in LANGUAGES if code in present
+        ]
+        years = (
+            with_year(items.order_by())
+            .values_list("year", flat=True)
+            .distinct()
+            .order_by(F("year").desc(nulls_last=True))
+        )
+        self.fields["year"].choices = [("", _("Any year"))] + [(y, str(y)) for y in years if y]
+
+    def filter(self, queryset):
+        if not self.is_valid():
+            return queryset
+        data = self.cleaned_data
+        if data["dialogue"]:
+            queryset = queryset.filter(dialogue_id=data["dialogue"])
+        if data.get("kind"):
+            queryset = queryset.filter(kind=data["kind"])
+        if data["language"]:
+            queryset = queryset.filter(live_version__language=data["language"])
+        if data["year"]:
+            queryset = with_year(queryset).filter(year=data["year"])
+        if data["q"].strip():
+            queryset = search(queryset, data["q"].strip(), self.search_fields)
+        return queryset

@@ -1,0 +1,84 @@
+"""Every write to papers and recordings: saving an edit, the workflow moves, scheduled
+publication. The site, admin and the scheduler all come through here."""
+
+from django.db import transaction
+from django.db.models import Max
+from django.db.models.fields.files import FieldFile
+from django.utils import timezone
+
+from a4ep_portal import services as workflow
+from a4ep_portal.models import PublishableModel
+
+from .models import Paper, PaperContent, PaperVersion, Recording, RecordingContent, RecordingVersion
+
+
+def save_item(item: Paper | Recording, *, actor, created: bool) -> None:
+    """Store an editor's change to a paper or recording (files included). New content of an
+    approved or published item sends it back to review; the public keeps the live version."""
+    with transaction.atomic():
+        item.save()
+        workflow.record_edit(item, actor=actor, created=created)
+
+
+def note_edit(item: Paper | Recording, *, actor) -> None:
+    """Record a change made beside the item itself (its captions), as save_item does."""
+    workflow.record_edit(item, actor=actor)
+
+
+def move_paper(paper: Paper, move: str, *, actor, note: str = "") -> Paper:
+    """Make a workflow move (submit, return, approve, publish, withdraw, reopen) on a paper;
+    publishing makes a new version live, withdrawing takes it off the site."""
+    return workflow.move_item(paper, move, actor=actor, note=note, effect=_go_live)
+
+
+def move_recording(recording: Recording, move: str, *, actor, note: str = "") -> Recording:
+    """As move_paper, for a recording (its captions are published with it)."""
+    return workflow.move_item(recording, move, actor=actor, note=note, effect=_go_live)
+
+
+def move(item: Paper | Recording, move_name: str, *, actor, note: str = ""):
+    mover = move_paper if isinstance(item, Paper) else move_recording
+    return mover(item, move_name, actor=actor, note=note)
+
+
+def publish_scheduled_items() -> list[PublishableModel]:
+    """Publish approved papers and recordings whose publish_at has come."""
+    now = timezone.now()
+    return [
+        *workflow.publish_due_items(Paper.objects.all(), effect=_go_live, now=now),
+        *workflow.publish_due_items(Recording.objects.all(), effect=_go_live, now=now),
+    ]
+
+
+def _go_live(item: Paper | Recording, move_name: str, actor) -> None:
+    """Runs inside the move's transaction, on the locked row."""
+    if move_name == "publish":
+        item.live_version = _new_version(item)
+        item.save(update_fields=["live_version"])
+    elif move_name == "withdraw" and item.live_version_id:
+        item.live_version = None
+        item.save(update_fields=["live_version"])
+
+
+def _new_version(item: Paper | Recording) -> PaperVersion | RecordingVersion:
+    if isinstance(item, Paper):
+        content, version_model, owner = PaperContent, PaperVersion, {"paper": item}
+    else:
+        content, version_model, owner = RecordingContent, RecordingVersion, {"recording": item}
+    number = (item.versions.aggregate(last=Max("number"))["last"] or 0) + 1
+    # Stored names, not FieldFile objects: a version shares the item's files, never moves them.
+    values = {field.attname: field.value_from_object(item) for field in content._meta.fields}
+    values = {
+        name: value.name if isinstance(value, FieldFile) else value
+        for name, value in values.items()
+    }
+    version = version_model(**owner, **values, number=number, published_at=timezone.now())
+    if isinstance(item, Recording):
+        version.captions = [
+            {"language": caption.language, "name": caption.file.name, "size": caption.size}
+            for caption in item.captions.all()
+        ]
+    version.save()
+    for field in content._meta.many_to_many:
+        getattr(version, field.name).set(getattr(item, field.name).all())
+    return version

@@ -1,0 +1,30 @@
+"""What a dialogue's page shows of its papers and recordings. The dialogues app knows nothing
+of papers; its template loads this tag, which asks two queries whatever the numbers."""
+
+from django import template
+
+from papers.access import can_see_registrant_items
+from papers.models import Audience, Paper, Recording
+
+register = template.Library()
+
+
+@register.inclusion_tag("papers/includes/dialogue_publications.html", takes_context=True)
+def dialogue_publications(context, dialogue):
+    user = context["request"].user
+    audiences = [Audience.PUBLIC]
+    if can_see_registrant_items(user, dialogue):
+        audiences.append(Audience.REGISTRANTS)
+    papers = (
+        Paper.objects.live()
+        .filter(dialogue=dialogue, live_version__audience__in=audiences)
+        .select_related("live_version")
+        .order_by("kind", "live_version__language", "pk")
+    )
+    recordings = (
+        Recording.objects.live()
+        .filter(dialogue=dialogue, live_version__audience__in=audiences)
+        .select_related("live_version")
+        .order_by("live_version__language", "pk")
+    )
+    return {"papers": list(papers), "recordings": list(recordings)}
