@@ -1,7 +1,36 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+# Editors keep the catalogue; publishers may also delete. Registrations are only ever made by
+# members (through the services), so organisers view and change them, never add or delete.
+EDITOR_PERMISSIONS = [
+    ("dialogues", "series", ("view", "add", "change")),
+    ("dialogues", "dialogue", ("view", "add", "change")),
+    ("dialogues", "session", ("view", "add", "change", "delete")),
+    ("dialogues", "dialoguespeaker", ("view", "add", "change", "delete")),
+    ("dialogues", "speaker", ("view", "add", "change")),
+    ("dialogues", "registration", ("view", "change")),
+    ("members", "organisation", ("view", "add", "change")),
+]
+PUBLISHER_PERMISSIONS = [
+    ("dialogues", "dialogue", ("delete",)),
+    ("dialogues", "speaker", ("delete",)),
+    ("members", "organisation", ("delete",)),
+]
+
+
+def grant_dialogue_permissions(sender, **kwargs) -> None:
+    from a4ep_portal.groups import grant_to_organisers
+
+    grant_to_organisers(editors=EDITOR_PERMISSIONS, publishers=PUBLISHER_PERMISSIONS)
 
 
 class DialoguesConfig(AppConfig):
     name = "dialogues"
     verbose_name = _("Dialogues")
+
+    def ready(self) -> None:
+        post_migrate.connect(
+            grant_dialogue_permissions, sender=self, dispatch_uid="dialogues_groups"
+        )

@@ -1,5 +1,20 @@
+from urllib.parse import urlsplit
+
 from django.apps import AppConfig
+from django.conf import settings
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def name_the_site(sender, **kwargs) -> None:
+    # allauth names the site in its mail ("the team at ..."): give it the portal's name and
+    # address, after every migrate (the sites app alone would leave "example.com").
+    from django.contrib.sites.models import Site
+
+    host = urlsplit(settings.SITE_URL).netloc or "127.0.0.1:8000"
+    Site.objects.update_or_create(
+        pk=settings.SITE_ID, defaults={"domain": host, "name": "A4EP Dialogues"}
+    )
 
 
 class MembersConfig(AppConfig):
@@ -8,3 +23,5 @@ class MembersConfig(AppConfig):
 
     def ready(self) -> None:
         from . import signals  # noqa: F401  (connects the profile creation)
+
+        post_migrate.connect(name_the_site, sender=self, dispatch_uid="members_site")

@@ -1,5 +1,27 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+# Editors create, edit and submit; publishers also approve, publish and withdraw. Nobody but
+# a superuser deletes a paper or recording: withdrawing is how one leaves the site.
+EDITOR_PERMISSIONS = [
+    ("papers", "paper", ("view", "add", "change")),
+    ("papers", "recording", ("view", "add", "change")),
+    ("papers", "caption", ("view", "add", "change", "delete")),
+    ("papers", "paperversion", ("view",)),
+    ("papers", "recordingversion", ("view",)),
+    ("a4ep_portal", "workflowevent", ("view",)),
+]
+PUBLISHER_PERMISSIONS = [
+    ("papers", "paper", ("publish",)),
+    ("papers", "recording", ("publish",)),
+]
+
+
+def grant_paper_permissions(sender, **kwargs) -> None:
+    from a4ep_portal.groups import grant_to_organisers
+
+    grant_to_organisers(editors=EDITOR_PERMISSIONS, publishers=PUBLISHER_PERMISSIONS)
 
 
 class PapersConfig(AppConfig):
@@ -12,3 +34,4 @@ class PapersConfig(AppConfig):
         from .demo import load_papers
 
         demo_loaded.connect(load_papers, dispatch_uid="papers_demo")
+        post_migrate.connect(grant_paper_permissions, sender=self, dispatch_uid="papers_groups")

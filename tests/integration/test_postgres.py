@@ -7,7 +7,6 @@ import time
 import pytest
 from django.contrib.auth.models import Group
 from django.db import connection, transaction
-from django.db.migrations.executor import MigrationExecutor
 
 from dialogues.demo import ACCOUNTS, AGENDA, DIALOGUES
 from dialogues.models import Dialogue, Series, Session
@@ -18,19 +17,6 @@ from .conftest import BASE_DIR, VENV_BIN
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 TIMEOUT = 60
-
-
-@pytest.fixture
-def organiser_groups() -> None:
-    """The Editors and Publishers groups that load_demo puts its accounts in, made as their
-    data migration makes them: a transactional test that ran before this one emptied every
-    table. (serialized_rollback would restore them, but clashes with the content types that
-    the earlier flush recreated.)"""
-    loader = MigrationExecutor(connection).loader
-    target = ("dialogues", "0003_organiser_groups")
-    create_groups = loader.get_migration(*target).operations[0].code
-    create_groups(loader.project_state(target).apps, None)
-    assert sorted(Group.objects.values_list("name", flat=True)) == ["Editors", "Publishers"]
 
 
 def _blocked_backends() -> int:
@@ -45,7 +31,10 @@ def _blocked_backends() -> int:
         return cursor.fetchone()[0]
 
 
-def test_load_demo_twice_at_the_same_time_loads_it_once(child_env, organiser_groups):
+def test_load_demo_twice_at_the_same_time_loads_it_once(child_env):
+    # The organiser groups the demo accounts join survive earlier transactional tests: a
+    # post_migrate handler makes them again after each flush.
+    assert sorted(Group.objects.values_list("name", flat=True)) == ["Editors", "Publishers"]
     command = [str(VENV_BIN / "python"), "manage.py", "load_demo"]
     processes: list[subprocess.Popen] = []
     try:
