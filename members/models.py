@@ -95,6 +95,11 @@ class Organisation(models.Model):
 class Member(models.Model):
     """The profile of a person who uses the portal; one per user, made at sign-up."""
 
+    class ShownAs(models.TextChoices):
+        FULL_NAME = "full_name", _("My full name and organisation")
+        FIRST_NAME = "first_name", _("My first name only")
+        ORGANISATION = "organisation", _("My organisation only")
+
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="member"
     )
@@ -110,6 +115,13 @@ class Member(models.Model):
     role = models.CharField(
         _("role"), max_length=200, blank=True, help_text=_("For example: programme officer.")
     )
+    shown_as = models.CharField(
+        _("how other registrants see you"),
+        max_length=20,
+        choices=ShownAs.choices,
+        default=ShownAs.FIRST_NAME,
+        help_text=_("In questions and breakout groups. Participant lists are never public."),
+    )
     time_zone = models.CharField(
         _("time zone"),
         max_length=64,
@@ -124,3 +136,13 @@ class Member(models.Model):
 
     def __str__(self) -> str:
         return self.user.get_full_name() or self.user.email
+
+    def shown_name(self) -> str:
+        """How this member appears to other registrants: never the e-mail address."""
+        organisation = self.organisation.name if self.organisation_id else ""
+        if self.shown_as == self.ShownAs.ORGANISATION:
+            return organisation or str(_("A participant"))
+        if self.shown_as == self.ShownAs.FULL_NAME:
+            name = self.user.get_full_name()
+            return f"{name} ({organisation})" if name and organisation else name or organisation
+        return self.user.first_name or organisation or str(_("A participant"))

@@ -10,7 +10,7 @@ from django.core.exceptions import FieldDoesNotExist
 
 from members.models import Member, User
 from members.timezones import TZ_COOKIE
-from tests.factories import UserFactory
+from tests.factories import OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -344,3 +344,20 @@ def test_time_zone_picker_form_drops_an_off_site_next(client):
     html = client.get("/time-zone/", {"next": "https://evil.example/"}).content.decode()
 
     assert '<input type="hidden" name="next" value="/" id="id_next">' in html
+
+
+@pytest.mark.parametrize(
+    ("shown_as", "expected"),
+    [
+        ("first_name", "Amina"),
+        ("full_name", "Amina Diallo (Sahara Relief Network)"),
+        ("organisation", "Sahara Relief Network"),
+    ],
+)
+def test_member_shown_name_follows_their_choice_and_never_shows_the_address(shown_as, expected):
+    user = UserFactory(first_name="Amina", last_name="Diallo", email="amina@example.org")
+    member = user.member
+    member.organisation = OrganisationFactory(name="Sahara Relief Network")
+    member.shown_as = shown_as
+    member.save()
+    assert member.shown_name() == expected
