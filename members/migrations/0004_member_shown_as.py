@@ -4,15 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('members', '0003_member_role'),
+        ("members", "0003_member_role"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='member',
-            name='shown_as',
-            field=models.CharField(choices=[('full_name', 'My full name and organisation'), ('first_name', 'My first name only'), ('organisation', 'My organisation only')], default='first_name', help_text='In questions and breakout groups. Participant lists are never public.', max_length=20, verbose_name='how other registrants see you'),
+            model_name="member",
+            name="shown_as",
+            field=models.CharField(
+                choices=[
+                    ("full_name", "My full name and organisation"),
+                    ("first_name", "My first name only"),
+                    ("organisation", "My organisation only"),
+                ],
+                default="first_name",
+                help_text="In questions and breakout groups. Participant lists are never public.",
+                max_length=20,
+                verbose_name="how other registrants see you",
+            ),
         ),
     ]
