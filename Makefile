@@ -3,8 +3,12 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# `make serve` runs with DJANGO_DEBUG=false; locally it may default what production must set.
+SERVE_ENV = SECRET_KEY="$${SECRET_KEY:-local-serve-$$(hostname)-not-for-production-use-0123456789}" \
+	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" \
+	SECURE_SSL_REDIRECT="$${SECURE_SSL_REDIRECT:-false}" PORT=$(PORT)
 
-.PHONY: install run test lint format worker collectstatic clean
+.PHONY: install run serve test lint format worker collectstatic clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=python3.x).")'
@@ -24,6 +28,14 @@ run: install
 	$(BIN)/python manage.py load_demo
 	@echo "Serving http://127.0.0.1:$(PORT)/ (admin: http://127.0.0.1:$(PORT)/admin/)"
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# Production settings on this machine: gunicorn (gunicorn.conf.py), compressed static files,
+# no debug pages. Uses the same database as `make run` unless DATABASE_URL says otherwise.
+serve: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py createcachetable
+	DJANGO_DEBUG=false $(SERVE_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	DJANGO_DEBUG=false $(SERVE_ENV) $(BIN)/gunicorn --config gunicorn.conf.py
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

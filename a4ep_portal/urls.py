@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from a4ep_portal import health
 from dialogues import views as dialogue_views
 from dialogues.sitemaps import DialogueSitemap, PageSitemap
 from papers.sitemaps import ArchiveSitemap, PaperSitemap, RecordingSitemap
@@ -22,6 +23,8 @@ SITEMAPS = {
 }
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("", dialogue_views.home, name="home"),
     path("about/", dialogue_views.about, name="about"),
     path("", include("dialogues.urls")),

@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 # Editors keep the catalogue; publishers may also delete. Registrations are only ever made by
@@ -34,3 +34,16 @@ class DialoguesConfig(AppConfig):
         post_migrate.connect(
             grant_dialogue_permissions, sender=self, dispatch_uid="dialogues_groups"
         )
+        self._drop_cached_pages_on_change()
+
+    def _drop_cached_pages_on_change(self) -> None:
+        """What the public catalogue shows changed: anonymous visitors' cached pages go."""
+        from a4ep_portal.pagecache import invalidate_public_pages
+        from members.models import Organisation
+
+        from .models import Dialogue, DialogueSpeaker, Series, Session, Speaker
+
+        for model in (Series, Dialogue, Session, DialogueSpeaker, Speaker, Organisation):
+            for signal in (post_save, post_delete):
+                signal.connect(invalidate_public_pages, sender=model, weak=False)
+        m2m_changed.connect(invalidate_public_pages, sender=Dialogue.co_hosts.through, weak=False)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from a4ep_portal.pagecache import cache_public_page
 from members.services import ensure_member
 
 from .calendars import calendar_for, registrant_calendar
@@ -24,6 +25,7 @@ from .services import (
 
 
 @require_safe
+@cache_public_page
 def home(request):
     """The next dialogue first, then each series with its dialogues."""
     now = timezone.now()
@@ -42,6 +44,7 @@ def home(request):
 
 
 @require_safe
+@cache_public_page
 def dialogue_list(request):
     now = timezone.now()
     public = Dialogue.objects.public()
@@ -67,6 +70,7 @@ def dialogue_list(request):
 
 
 @require_safe
+@cache_public_page
 def dialogue_detail(request, slug: str):
     roles = DialogueSpeaker.objects.select_related("speaker__organisation", "session")
     queryset = (
@@ -123,12 +127,14 @@ def _unique_speakers(roles) -> list[tuple[Speaker, list[str]]]:
 
 
 @require_safe
+@cache_public_page
 def dialogue_calendar(request, slug: str):
     dialogue = get_object_or_404(Dialogue.objects.public().select_related("series"), slug=slug)
     return _ics_response(calendar_for([dialogue], name=dialogue.title), f"{dialogue.slug}.ics")
 
 
 @require_safe
+@cache_public_page
 def series_calendar(request):
     dialogues = Dialogue.objects.public().select_related("series").order_by("starts_at", "pk")
     return _ics_response(
@@ -143,6 +149,7 @@ def _ics_response(body: bytes, filename: str) -> HttpResponse:
 
 
 @require_safe
+@cache_public_page
 def speaker_list(request):
     speakers = Speaker.objects.select_related("organisation").order_by("name", "pk")
     if not request.user.is_staff:
@@ -157,6 +164,7 @@ def speaker_list(request):
 
 
 @require_safe
+@cache_public_page
 def speaker_detail(request, slug: str):
     speaker = get_object_or_404(Speaker.objects.select_related("organisation"), slug=slug)
     roles = (
@@ -171,6 +179,7 @@ def speaker_detail(request, slug: str):
 
 
 @require_safe
+@cache_public_page
 def about(request):
     series = Series.objects.order_by("title")
     return render(request, "dialogues/about.html", {"series_list": series})

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_safe
 
 from a4ep_portal.files import file_response
+from a4ep_portal.pagecache import cache_public_page
 
 from .access import can_see_registrant_items
 from .forms import ArchiveFilterForm
@@ -34,6 +35,7 @@ def _archive(request, items, *, search_fields, template):
 
 
 @require_safe
+@cache_public_page
 def paper_list(request):
     papers = (
         Paper.objects.public()
@@ -47,6 +49,7 @@ def paper_list(request):
 
 
 @require_safe
+@cache_public_page
 def recording_list(request):
     recordings = (
         Recording.objects.public()
@@ -72,6 +75,7 @@ def _live_paper(request, slug: str) -> Paper:
 
 
 @require_safe
+@cache_public_page
 def paper_detail(request, slug: str):
     paper = _live_paper(request, slug)
     version = paper.live_version
@@ -106,6 +110,7 @@ def _translations(user, paper: Paper) -> list[Paper]:
 
 
 @require_safe
+@cache_public_page
 def paper_version(request, slug: str, number: int):
     paper = _live_paper(request, slug)
     if number == paper.live_version.number:
@@ -148,6 +153,7 @@ def _live_recording(request, slug: str) -> Recording:
 
 
 @require_safe
+@cache_public_page
 def recording_detail(request, slug: str):
     recording = _live_recording(request, slug)
     return render(
