@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -230,3 +231,26 @@ def test_registration_pages_query_count_does_not_grow_with_the_waiting_list(
     with django_assert_num_queries(11):
         page = client.get("/dialogues/accountability/").content.decode()
     assert f"On the waiting list, number {waiting}" in page
+
+
+def test_visitor_who_signs_up_to_register_comes_back_to_the_form(client, dialogue):
+    login_page = client.get(client.get("/dialogues/accountability/register/")["Location"])
+    signup = re.search(r'href="(/accounts/signup/\?next=[^"]+)"', login_page.content.decode())
+    assert signup.group(1) == "/accounts/signup/?next=/dialogues/accountability/register/"
+    form = client.get(signup.group(1).replace("&amp;", "&")).content.decode()
+    assert 'name="next" value="/dialogues/accountability/register/"' in form
+    client.post(
+        signup.group(1),
+        {
+            "email": "newcomer@example.org",
+            "first_name": "Nadia",
+            "time_zone": "Africa/Niamey",
+            "password1": "a-long-pass-phrase-9",
+            "password2": "a-long-pass-phrase-9",
+            "next": "/dialogues/accountability/register/",
+        },
+    )
+    link = re.search(r"https?://[^/\s]+(/accounts/confirm-email/\S+)", mail.outbox[0].body)
+    confirmed = client.post(link.group(1))
+    assert confirmed["Location"] == "/dialogues/accountability/register/"
+    assert "Register for this dialogue" in client.get(confirmed["Location"]).content.decode()
