@@ -9,8 +9,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .models import Dialogue, DialogueSpeaker, Registration, Series, Session, Speaker
-from .services import (
+from ..models import Dialogue, DialogueSpeaker, Registration, Series, Session, Speaker
+from ..services import (
     RegistrationError,
     cancel_dialogue,
     cancel_registration,

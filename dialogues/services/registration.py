@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from members.models import Member
 
-from .models import Dialogue, Registration
+from ..models import Dialogue, Registration
 
 
 class RegistrationError(Exception):
@@ -63,7 +63,7 @@ def _next_waitlist_number(dialogue: Dialogue) -> int:
 
 def _notify(registration: Registration, message: str) -> None:
     # Imported here: tasks call services, so services may not import tasks at module level.
-    from .tasks import send_registration_message
+    from ..tasks import send_registration_message
 
     transaction.on_commit(
         lambda: send_registration_message.delay(registration_id=registration.pk, message=message)

@@ -12,10 +12,10 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from members.services import ensure_member
 
-from .calendars import calendar_for, registrant_calendar
-from .forms import DialogueFilterForm, RegistrationForm
-from .models import Dialogue, DialogueSpeaker, Registration, Series, Session, Speaker
-from .services import (
+from ..calendars import calendar_for, registrant_calendar
+from ..forms import DialogueFilterForm, RegistrationForm
+from ..models import Dialogue, DialogueSpeaker, Registration, Series, Session, Speaker
+from ..services import (
     RegistrationError,
     cancel_registration,
     register_member,
