@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.models import Member
 
-from .models import Dialogue, Registration
+from .models import QUESTION_MAX_LENGTH, Dialogue, Registration
 from .services import RegistrationDetails
 
 PUBLIC_STATUSES = [
@@ -38,7 +38,16 @@ class DialogueFilterForm(forms.Form):
 
 
 class RegistrationForm(forms.ModelForm):
-    """The one form a member fills in to register; pre-filled from their profile."""
+    """The one form a member fills in to register; pre-filled from their profile. Its optional
+    question becomes a Question waiting for moderation, like one asked on the dialogue page."""
+
+    question = forms.CharField(
+        label=_("A question for the speakers"),
+        required=False,
+        max_length=QUESTION_MAX_LENGTH,
+        help_text=_("Optional. The moderator may put it to the speakers."),
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": QUESTION_MAX_LENGTH}),
+    )
 
     class Meta:
         model = Registration
@@ -48,19 +57,15 @@ class RegistrationForm(forms.ModelForm):
             "language",
             "needs",
             "consents_to_recording",
-            "question",
         ]
         labels = {
             "consents_to_recording": _("I agree to being recorded (the recording is published)"),
-            "question": _("A question for the speakers"),
         }
         help_texts = {
             "needs": _("For example: sign language, captions, interpretation into French."),
-            "question": _("Optional. The moderator may put it to the speakers."),
         }
         widgets = {
             "needs": forms.Textarea(attrs={"rows": 3, "maxlength": 1000}),
-            "question": forms.Textarea(attrs={"rows": 3, "maxlength": 1000}),
         }
 
     @classmethod
@@ -72,4 +77,5 @@ class RegistrationForm(forms.ModelForm):
         return cls(data=data, initial=initial)
 
     def details(self) -> RegistrationDetails:
-        return RegistrationDetails(**{name: self.cleaned_data[name] for name in self.Meta.fields})
+        fields = [*self.Meta.fields, "question"]
+        return RegistrationDetails(**{name: self.cleaned_data[name] for name in fields})

@@ -9,7 +9,15 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from ..models import Dialogue, DialogueSpeaker, Registration, Series, Session, Speaker
+from ..models import (
+    BreakoutGroup,
+    Dialogue,
+    DialogueSpeaker,
+    Registration,
+    Series,
+    Session,
+    Speaker,
+)
 from ..services import (
     RegistrationError,
     cancel_dialogue,
@@ -163,7 +171,8 @@ CSV_COLUMNS = [
     ("language", lambda r: r.get_language_display()),
     ("needs", lambda r: r.needs),
     ("agrees to being recorded", lambda r: "yes" if r.consents_to_recording else "no"),
-    ("question", lambda r: r.question),
+    # Questions live in their own list (Questions in admin), with moderation and the run sheet.
+    ("breakout group", lambda r: r.breakout_group.topic if r.breakout_group else ""),
     ("attended", lambda r: "yes" if r.attended else "no"),
     ("registered (UTC)", lambda r: r.registered_at.astimezone(UTC).isoformat()),
 ]
@@ -211,7 +220,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         "language",
         "needs",
         "consents_to_recording",
-        "question",
+        "breakout_group",
         "attended",
     ]
     actions = ["mark_attended", "mark_absent", "cancel_registrations", "export_csv"]
@@ -225,6 +234,15 @@ class RegistrationAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_waitlist_position()
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Offer only the groups of the registration's own dialogue.
+        if db_field.name == "breakout_group":
+            object_id = request.resolver_match.kwargs.get("object_id")
+            kwargs["queryset"] = BreakoutGroup.objects.filter(
+                dialogue__registrations__pk=object_id or None
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.display(description=_("name"), ordering="member__user__last_name")
     def member_name(self, registration: Registration) -> str:
@@ -312,7 +330,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         response.write("\ufeff")
         writer = csv.writer(response)
         writer.writerow([name for name, _value in CSV_COLUMNS])
-        rows = queryset.select_related("dialogue", "member__user").order_by(
+        rows = queryset.select_related("dialogue", "member__user", "breakout_group").order_by(
             "dialogue__starts_at", "status", "waitlist_number", "registered_at", "pk"
         )
         for registration in rows:

@@ -12,8 +12,24 @@ from .catalogue import (
     Session,
     Speaker,
 )
+from .participation import (
+    QUESTION_MAX_LENGTH,
+    BreakoutGroup,
+    Feedback,
+    Question,
+    QuestionVote,
+    TopicProposal,
+    TopicVote,
+)
 
 __all__ = [
+    "QUESTION_MAX_LENGTH",
+    "BreakoutGroup",
+    "Feedback",
+    "Question",
+    "QuestionVote",
+    "TopicProposal",
+    "TopicVote",
     "AgendaItem",
     "Dialogue",
     "DialogueQuerySet",
