@@ -24,6 +24,15 @@ SITEMAPS = {
 urlpatterns = [
     path("", dialogue_views.home, name="home"),
     path("about/", dialogue_views.about, name="about"),
+    path("about/figures/", dialogue_views.figures, name="figures"),
+    path("topics/", dialogue_views.topics, name="topics"),
+    path("topics/<int:pk>/vote/", dialogue_views.vote_topic, name="vote_topic"),
+    path(
+        "topics/<int:pk>/unvote/",
+        dialogue_views.vote_topic,
+        {"withdraw": True},
+        name="unvote_topic",
+    ),
     path("", include("dialogues.urls")),
     path("", include("papers.urls")),
     path("", include("members.urls")),

@@ -143,6 +143,14 @@ class Report:
     speakers: Table
     attendees: Table
 
+    @property
+    def category_rows(self) -> list[tuple[Share, Share]]:
+        return list(zip(self.speakers.categories, self.attendees.categories, strict=True))
+
+    @property
+    def region_rows(self) -> list[tuple[Share, Share]]:
+        return list(zip(self.speakers.regions, self.attendees.regions, strict=True))
+
 
 def _report(tallies: list[tuple[dict | None, dict | None]]) -> Report:
     parts = {}

@@ -1,4 +1,5 @@
-"""The dialogues app's pages: the catalogue and registration (catalogue.py)."""
+"""The dialogues app's pages: the catalogue and registration (catalogue.py), and
+participation: questions, breakout groups, topics, feedback and figures (participation.py)."""
 
 from .catalogue import (
     about,
@@ -14,8 +15,24 @@ from .catalogue import (
     speaker_detail,
     speaker_list,
 )
+from .participation import (
+    ask,
+    choose_breakout,
+    feedback,
+    figures,
+    topics,
+    vote_question,
+    vote_topic,
+)
 
 __all__ = [
+    "ask",
+    "choose_breakout",
+    "feedback",
+    "figures",
+    "topics",
+    "vote_question",
+    "vote_topic",
     "about",
     "cancel_my_registration",
     "dialogue_calendar",

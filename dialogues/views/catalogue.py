@@ -21,6 +21,7 @@ from ..services import (
     register_member,
     registration_closed_message,
 )
+from .participation import participation_context
 
 
 @require_safe
@@ -81,6 +82,7 @@ def dialogue_detail(request, slug: str):
     dialogue = get_object_or_404(queryset, slug=slug)
     speakers = _unique_speakers(dialogue.speaker_roles.all())
     registration = _own_registration(request, dialogue)
+    participation = participation_context(request, dialogue, registration, speakers)
     return render(
         request,
         "dialogues/dialogue_detail.html",
@@ -93,6 +95,7 @@ def dialogue_detail(request, slug: str):
             # The join link is secret: confirmed registrants and staff only.
             "show_join_url": bool(dialogue.join_url)
             and (request.user.is_staff or (registration and registration.is_confirmed())),
+            **participation,
         },
     )
 
@@ -221,7 +224,7 @@ def my_dialogues(request):
     now = timezone.now()
     registrations = (
         Registration.objects.filter(member__user=request.user)
-        .select_related("dialogue__series")
+        .select_related("dialogue__series", "breakout_group__facilitator")
         .with_waitlist_position()
     )
     upcoming = registrations.filter(dialogue__ends_at__gt=now).order_by("dialogue__starts_at", "pk")
