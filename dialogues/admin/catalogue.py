@@ -20,11 +20,13 @@ from ..models import (
 )
 from ..services import (
     RegistrationError,
+    auto_assign_breakout_groups,
     cancel_dialogue,
     cancel_registration,
     change_capacity,
     mark_attendance,
 )
+from .participation import BreakoutGroupInline, run_sheet_link
 
 
 class SessionInline(admin.TabularInline):
@@ -69,6 +71,7 @@ class DialogueAdmin(admin.ModelAdmin):
         "status",
         "capacity",
         "registrants",
+        "run_sheet",
     ]
     list_filter = ["status", "format", "series", "starts_at"]
     list_select_related = ["series"]
@@ -76,8 +79,8 @@ class DialogueAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "starts_at"
     autocomplete_fields = ["co_hosts"]
-    inlines = [SessionInline, DialogueSpeakerInline]
-    actions = ["cancel_dialogues"]
+    inlines = [SessionInline, DialogueSpeakerInline, BreakoutGroupInline]
+    actions = ["cancel_dialogues", "assign_breakout_groups"]
     fieldsets = (
         (None, {"fields": ["series", "number", "title", "slug", "question", "status"]}),
         (_("When and where"), {"fields": ["starts_at", "duration_minutes", "format", "venue"]}),
@@ -93,6 +96,7 @@ class DialogueAdmin(admin.ModelAdmin):
                 ]
             },
         ),
+        (_("Participation"), {"fields": ["breakout_threshold"]}),
     )
 
     def get_queryset(self, request):
@@ -119,6 +123,27 @@ class DialogueAdmin(admin.ModelAdmin):
             dialogue.waitlisted_count,
             _("waiting"),
         )
+
+    @admin.display(description=_("questions"))
+    def run_sheet(self, dialogue: Dialogue) -> str:
+        return run_sheet_link(dialogue)
+
+    @admin.action(description=_("Assign everyone without a breakout group to one"))
+    def assign_breakout_groups(self, request, queryset):
+        if not request.user.has_perm("dialogues.change_registration"):
+            self.message_user(request, _("You may not change registrations."), messages.ERROR)
+            return
+        for dialogue in queryset:
+            assigned, left = auto_assign_breakout_groups(dialogue, actor=request.user)
+            message = _("%(dialogue)s: %(assigned)d assigned to a group.") % {
+                "dialogue": dialogue.title,
+                "assigned": assigned,
+            }
+            if left:
+                message += " " + _("%(left)d left without one: every group is full.") % {
+                    "left": left
+                }
+            self.message_user(request, message, messages.WARNING if left else messages.SUCCESS)
 
     def save_model(self, request, obj: Dialogue, form, change: bool) -> None:
         # Capacity and cancellation go through the services, which promote from the waiting
