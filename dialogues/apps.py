@@ -12,11 +12,18 @@ EDITOR_PERMISSIONS = [
     ("dialogues", "speaker", ("view", "add", "change")),
     ("dialogues", "registration", ("view", "change")),
     ("members", "organisation", ("view", "add", "change")),
+    # Participation: questions are moderated (never written by organisers), breakout groups
+    # are theirs to shape, topic proposals are reviewed, feedback is read.
+    ("dialogues", "question", ("view", "change")),
+    ("dialogues", "breakoutgroup", ("view", "add", "change", "delete")),
+    ("dialogues", "topicproposal", ("view", "change")),
+    ("dialogues", "feedback", ("view",)),
 ]
 PUBLISHER_PERMISSIONS = [
     ("dialogues", "dialogue", ("delete",)),
     ("dialogues", "speaker", ("delete",)),
     ("members", "organisation", ("delete",)),
+    ("dialogues", "topicproposal", ("delete",)),
 ]
 
 
@@ -31,6 +38,8 @@ class DialoguesConfig(AppConfig):
     verbose_name = _("Dialogues")
 
     def ready(self) -> None:
+        from . import signals  # noqa: F401  (forgets the cached figures when inputs change)
+
         post_migrate.connect(
             grant_dialogue_permissions, sender=self, dispatch_uid="dialogues_groups"
         )

@@ -16,7 +16,16 @@ from django.utils import timezone
 
 from members.models import Member, Organisation, User
 
-from .models import Dialogue, DialogueSpeaker, Series, Session, Speaker
+from .models import (
+    BreakoutGroup,
+    Dialogue,
+    DialogueSpeaker,
+    Question,
+    Series,
+    Session,
+    Speaker,
+    TopicProposal,
+)
 
 SERIES = {
     "slug": "localisation-dialogue-series",
@@ -201,6 +210,34 @@ UPCOMING = {
     "join_url": "https://zoom.us/j/0000000000?pwd=demo-join-link",
 }
 
+BREAKOUT_GROUPS = [
+    # topic, language, facilitator, capacity
+    ("Funding that reaches local organisations", "en", "rafiq-hossain", 30),
+    ("Décider ensemble : la représentation locale", "fr", "amina-diallo", 30),
+    ("Rendición de cuentas a las comunidades", "es", "lucia-quispe", 30),
+]
+
+QUESTIONS = [
+    # text, for speaker (slug or None)
+    ("What has changed in how funding reaches local organisations since 2020?", None),
+    ("How do women-led organisations in the Sahel get a seat where decisions are made?",
+     "amina-diallo"),
+    ("Which commitments of the Grand Bargain have made a difference at country level?", None),
+]  # fmt: skip
+
+TOPICS = [
+    # title, why, region, status
+    ("Who funds local leadership?",
+     "Most funding still passes through several intermediaries before it reaches local "
+     "organisations; what would direct funding take?", "global", TopicProposal.Status.OPEN),
+    ("Local actors in protracted crises",
+     "In long crises, local organisations carry the response for years; how can partnerships "
+     "last as long?", "africa", TopicProposal.Status.OPEN),
+    ("What has changed for local actors?",
+     "Five dialogues on, members asked to look back at what has changed since the series "
+     "began.", "global", TopicProposal.Status.CHOSEN),
+]  # fmt: skip
+
 ACCOUNTS = [
     # e-mail, password, first name, group, staff
     ("editor@a4ep.example.org", "demo-editor-a4ep", "Edith", "Editors", True),
@@ -267,6 +304,7 @@ def load_demo(*, now: datetime | None = None) -> list[tuple[str, str, str]]:
         },
     )
     logins = [_load_account(*account) for account in ACCOUNTS]
+    _load_participation(Dialogue.objects.get(slug=UPCOMING["slug"]), speakers)
     demo_loaded.send(sender=Dialogue, now=now)
     return logins
 
@@ -302,6 +340,36 @@ def _load_dialogue(series, demo: DemoDialogue, organisations, speakers, extra=No
                 defaults={"order": position},
             )  # fmt: skip
     return dialogue
+
+
+def _load_participation(upcoming: Dialogue, speakers) -> None:
+    """Breakout groups and approved questions for the upcoming dialogue, and topic proposals,
+    one of them chosen for the upcoming dialogue. Looked up by their text, so made once."""
+    for order, (topic, language, facilitator, capacity) in enumerate(BREAKOUT_GROUPS, start=1):
+        BreakoutGroup.objects.get_or_create(
+            dialogue=upcoming, topic=topic,
+            defaults={
+                "language": language, "facilitator": speakers[facilitator],
+                "capacity": capacity, "order": order,
+            },
+        )  # fmt: skip
+    asker = Member.objects.get(user__email="member@a4ep.example.org")
+    for text, speaker in QUESTIONS:
+        Question.objects.get_or_create(
+            dialogue=upcoming, text=text,
+            defaults={
+                "member": asker, "speaker": speakers[speaker] if speaker else None,
+                "status": Question.Status.APPROVED,
+            },
+        )  # fmt: skip
+    for title, why, region, status in TOPICS:
+        TopicProposal.objects.get_or_create(
+            title=title,
+            defaults={
+                "why": why, "region": region, "status": status,
+                "dialogue": upcoming if status == TopicProposal.Status.CHOSEN else None,
+            },
+        )  # fmt: skip
 
 
 def _description(demo: DemoDialogue) -> str:

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.models import Member
 
-from .models import Dialogue, Registration
+from .models import QUESTION_MAX_LENGTH, Dialogue, Feedback, Registration, TopicProposal
 from .services import RegistrationDetails
 
 PUBLIC_STATUSES = [
@@ -38,7 +38,16 @@ class DialogueFilterForm(forms.Form):
 
 
 class RegistrationForm(forms.ModelForm):
-    """The one form a member fills in to register; pre-filled from their profile."""
+    """The one form a member fills in to register; pre-filled from their profile. Its optional
+    question becomes a Question waiting for moderation, like one asked on the dialogue page."""
+
+    question = forms.CharField(
+        label=_("A question for the speakers"),
+        required=False,
+        max_length=QUESTION_MAX_LENGTH,
+        help_text=_("Optional. The moderator may put it to the speakers."),
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": QUESTION_MAX_LENGTH}),
+    )
 
     class Meta:
         model = Registration
@@ -48,19 +57,15 @@ class RegistrationForm(forms.ModelForm):
             "language",
             "needs",
             "consents_to_recording",
-            "question",
         ]
         labels = {
             "consents_to_recording": _("I agree to being recorded (the recording is published)"),
-            "question": _("A question for the speakers"),
         }
         help_texts = {
             "needs": _("For example: sign language, captions, interpretation into French."),
-            "question": _("Optional. The moderator may put it to the speakers."),
         }
         widgets = {
             "needs": forms.Textarea(attrs={"rows": 3, "maxlength": 1000}),
-            "question": forms.Textarea(attrs={"rows": 3, "maxlength": 1000}),
         }
 
     @classmethod
@@ -72,4 +77,86 @@ class RegistrationForm(forms.ModelForm):
         return cls(data=data, initial=initial)
 
     def details(self) -> RegistrationDetails:
-        return RegistrationDetails(**{name: self.cleaned_data[name] for name in self.Meta.fields})
+        fields = [*self.Meta.fields, "question"]
+        return RegistrationDetails(**{name: self.cleaned_data[name] for name in fields})
+
+
+class QuestionForm(forms.Form):
+    """A question for the dialogue, optionally for one speaker or one agenda item. The choices
+    come from the (already loaded) agenda and speakers, so showing the form costs no query."""
+
+    text = forms.CharField(
+        label=_("Your question"),
+        max_length=QUESTION_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": QUESTION_MAX_LENGTH}),
+        help_text=_("Plain text. The organisers read every question before it is shown."),
+    )
+    about = forms.ChoiceField(label=_("For"), required=False)
+
+    def __init__(self, *args, speakers=(), sessions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.speakers = {str(s.pk): s for s in speakers}
+        self.sessions = {str(s.pk): s for s in sessions}
+        self.fields["about"].choices = [
+            ("", _("Anyone on the panel")),
+            (_("A speaker"), [(f"speaker-{k}", s.name) for k, s in self.speakers.items()]),
+            (_("An agenda item"), [(f"session-{k}", s.title) for k, s in self.sessions.items()]),
+        ]
+
+    def target(self) -> dict:
+        """speaker= and session= for ask_question."""
+        kind, _sep, key = self.cleaned_data.get("about", "").partition("-")
+        return {
+            "speaker": self.speakers.get(key) if kind == "speaker" else None,
+            "session": self.sessions.get(key) if kind == "session" else None,
+        }
+
+
+class BreakoutChoiceForm(forms.Form):
+    group = forms.TypedChoiceField(
+        label=_("Breakout group"), coerce=int, widget=forms.RadioSelect, empty_value=None
+    )
+
+    def __init__(self, *args, groups=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.groups = {g.pk: g for g in groups}
+        self.fields["group"].choices = [(g.pk, str(g)) for g in groups]
+
+    def chosen(self):
+        return self.groups[self.cleaned_data["group"]]
+
+
+class TopicProposalForm(forms.ModelForm):
+    class Meta:
+        model = TopicProposal
+        fields = ["title", "why", "region"]
+        help_texts = {
+            "title": _("For example: Who funds local leadership?"),
+            "why": _(
+                "A few sentences: what local actors face, and what the dialogue could change."
+            ),
+        }
+        widgets = {"why": forms.Textarea(attrs={"rows": 4, "maxlength": 2000})}
+
+
+class FeedbackForm(forms.ModelForm):
+    rating = forms.TypedChoiceField(
+        label=_("Overall, how was the dialogue? (1 = poor, 5 = excellent)"),
+        choices=[(n, str(n)) for n in range(1, 6)],
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    useful = forms.ChoiceField(
+        label=_("Was it useful to you?"), choices=Feedback.Useful.choices, widget=forms.RadioSelect
+    )
+
+    class Meta:
+        model = Feedback
+        fields = ["rating", "useful", "change", "may_quote"]
+        labels = {
+            "change": _("What should change next time?"),
+            "may_quote": _("You may quote my feedback (with how I appear to other participants)"),
+        }
+        widgets = {
+            "change": forms.Textarea(attrs={"rows": 4, "maxlength": 2000}),
+        }

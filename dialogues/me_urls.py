@@ -9,5 +9,7 @@ urlpatterns = [
     path(
         "me/dialogues/<slug:slug>/cancel/", views.cancel_my_registration, name="cancel_registration"
     ),
+    # A stable address: the post-event mail (mailing issue) links here.
+    path("me/dialogues/<slug:slug>/feedback/", views.feedback, name="feedback"),
     path("me/dialogues/<slug:slug>/calendar.ics", views.my_calendar, name="my_calendar"),
 ]

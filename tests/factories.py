@@ -9,7 +9,17 @@ from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from a4ep_portal.workflow import State
-from dialogues.models import Dialogue, DialogueSpeaker, Registration, Series, Session, Speaker
+from dialogues.models import (
+    BreakoutGroup,
+    Dialogue,
+    DialogueSpeaker,
+    Question,
+    Registration,
+    Series,
+    Session,
+    Speaker,
+    TopicProposal,
+)
 from members.models import Organisation, User
 from papers.models import (
     Paper,
@@ -154,6 +164,37 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
     status = Registration.Status.CONFIRMED
     organisation_name = "Coast Trust"
     confirmed_at = factory.LazyFunction(timezone.now)
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    """An approved question (pass status= for another)."""
+
+    class Meta:
+        model = Question
+
+    dialogue = factory.SubFactory(DialogueFactory)
+    member = factory.LazyFunction(lambda: UserFactory().member)
+    text = factory.Sequence(lambda n: f"How do we fund local leadership? ({n})")
+    status = Question.Status.APPROVED
+
+
+class BreakoutGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BreakoutGroup
+
+    dialogue = factory.SubFactory(DialogueFactory)
+    topic = factory.Sequence(lambda n: f"Group topic {n}")
+    language = "en"
+    order = factory.Sequence(lambda n: n)
+
+
+class TopicProposalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TopicProposal
+
+    title = factory.Sequence(lambda n: f"Who funds local leadership? {n}")
+    why = "Because funding decides who leads."
+    member = factory.LazyFunction(lambda: UserFactory().member)
 
 
 class PaperFactory(factory.django.DjangoModelFactory):

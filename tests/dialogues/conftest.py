@@ -27,3 +27,20 @@ def as_viewer(client, member, editor):
         return client
 
     return log_in
+
+
+@pytest.fixture
+def locmem_cache(settings):
+    """An empty in-process cache, so that exact query counts do not depend on whether the
+    cache is the database (bare machine) or Redis (CI)."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "tests-dialogues",
+        }
+    }
+    from django.core.cache import cache
+
+    cache.clear()
+    yield cache
+    cache.clear()

@@ -216,6 +216,11 @@ def _add_form(**overrides) -> dict:
         "speaker_roles-INITIAL_FORMS": "0",
         "speaker_roles-MIN_NUM_FORMS": "0",
         "speaker_roles-MAX_NUM_FORMS": "1000",
+        # The breakout groups inline (participation) sends its management form too.
+        "breakout_groups-TOTAL_FORMS": "0",
+        "breakout_groups-INITIAL_FORMS": "0",
+        "breakout_groups-MIN_NUM_FORMS": "0",
+        "breakout_groups-MAX_NUM_FORMS": "1000",
         "_save": "Save",
     }
     data.update(overrides)

@@ -13,7 +13,20 @@ from django.utils import timezone
 
 from dialogues import demo as demo_data
 from dialogues.demo import upcoming_start
-from dialogues.models import Dialogue, DialogueSpeaker, Series, Session, Speaker
+from dialogues.models import (
+    BreakoutGroup,
+    Dialogue,
+    DialogueSpeaker,
+    Feedback,
+    Question,
+    QuestionVote,
+    Registration,
+    Series,
+    Session,
+    Speaker,
+    TopicProposal,
+    TopicVote,
+)
 from members.models import Member, Organisation, User
 from tests.html import card_titles, main_text, section
 
@@ -196,6 +209,13 @@ def _snapshot() -> dict:
         "groups": Group.objects.all(),
         "group_permissions": Group.permissions.through.objects.all(),
         "sites": Site.objects.all(),
+        "registrations": Registration.objects.all(),
+        "breakout_groups": BreakoutGroup.objects.all(),
+        "questions": Question.objects.all(),
+        "question_votes": QuestionVote.objects.all(),
+        "topic_proposals": TopicProposal.objects.all(),
+        "topic_votes": TopicVote.objects.all(),
+        "feedback": Feedback.objects.all(),
     }
     return {name: list(queryset.order_by("pk").values()) for name, queryset in tables.items()}
 
@@ -205,6 +225,8 @@ def test_load_demo_twice_changes_nothing(demo):
     assert len(first["dialogues"]) == 6
     assert len(first["sessions"]) == 36
     assert len(first["users"]) == 3
+    assert (len(first["breakout_groups"]), len(first["questions"])) == (3, 3)
+    assert len(first["topic_proposals"]) == 3
 
     output = run_load_demo()
 
@@ -219,3 +241,20 @@ def test_load_demo_keeps_the_upcoming_date_on_a_later_run(demo):
 
     assert Dialogue.objects.get(number=6).starts_at == upcoming.starts_at
     assert Dialogue.objects.count() == 6
+
+
+def test_load_demo_shows_participation(client, demo):
+    topics = main_text(client.get("/topics/").content)
+    assert "What has changed for local actors?" in topics
+    assert "Who funds local leadership?" not in topics  # open proposals: members only
+    client.force_login(User.objects.get(email="member@a4ep.example.org"))
+    assert "Who funds local leadership?" in main_text(client.get("/topics/").content)
+    upcoming = Dialogue.objects.get(number=6)
+    Registration.objects.create(
+        dialogue=upcoming,
+        member=User.objects.get(email="member@a4ep.example.org").member,
+        status="confirmed",
+    )
+    page = main_text(client.get(upcoming.get_absolute_url()).content)
+    assert "Breakout groups" in page
+    assert "What has changed in how funding reaches local organisations since 2020?" in page

@@ -124,7 +124,7 @@ def test_raising_capacity_in_admin_promotes_in_order(dialogue, django_capture_on
 
 def _inline_management() -> dict:
     data = {}
-    for prefix in ("sessions", "speaker_roles"):
+    for prefix in ("sessions", "speaker_roles", "breakout_groups"):  # the admin form's inlines
         data.update(
             {
                 f"{prefix}-TOTAL_FORMS": 0,

@@ -71,7 +71,7 @@ def test_dialogue_page_without_javascript_is_complete_in_utc(open_page, dialogue
     expect(_when(page)).to_have_text("Thu 10 Dec 2026, 12:00 (UTC) – 13:30 (90 minutes)")
     expect(page.locator("[data-zone-note]")).to_have_text("Times are shown in UTC.")
     expect(page.get_by_role("navigation", name="Main").get_by_role("link")).to_have_text(
-        ["Dialogues", "Papers", "Recordings", "About"]
+        ["Dialogues", "Papers", "Recordings", "Topics", "About"]
     )
     expect(_agenda(page).get_by_role("heading", level=3)).to_have_text(
         [

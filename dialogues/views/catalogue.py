@@ -13,15 +13,16 @@ from django.views.decorators.http import require_http_methods, require_safe
 from a4ep_portal.pagecache import cache_public_page
 from members.services import ensure_member
 
-from .calendars import calendar_for, registrant_calendar
-from .forms import DialogueFilterForm, RegistrationForm
-from .models import Dialogue, DialogueSpeaker, Registration, Series, Session, Speaker
-from .services import (
+from ..calendars import calendar_for, registrant_calendar
+from ..forms import DialogueFilterForm, RegistrationForm
+from ..models import Dialogue, DialogueSpeaker, Registration, Series, Session, Speaker
+from ..services import (
     RegistrationError,
     cancel_registration,
     register_member,
     registration_closed_message,
 )
+from .participation import participation_context
 
 
 @require_safe
@@ -85,6 +86,7 @@ def dialogue_detail(request, slug: str):
     dialogue = get_object_or_404(queryset, slug=slug)
     speakers = _unique_speakers(dialogue.speaker_roles.all())
     registration = _own_registration(request, dialogue)
+    participation = participation_context(request, dialogue, registration, speakers)
     return render(
         request,
         "dialogues/dialogue_detail.html",
@@ -97,6 +99,7 @@ def dialogue_detail(request, slug: str):
             # The join link is secret: confirmed registrants and staff only.
             "show_join_url": bool(dialogue.join_url)
             and (request.user.is_staff or (registration and registration.is_confirmed())),
+            **participation,
         },
     )
 
@@ -230,7 +233,7 @@ def my_dialogues(request):
     now = timezone.now()
     registrations = (
         Registration.objects.filter(member__user=request.user)
-        .select_related("dialogue__series")
+        .select_related("dialogue__series", "breakout_group__facilitator")
         .with_waitlist_position()
     )
     upcoming = registrations.filter(dialogue__ends_at__gt=now).order_by("dialogue__starts_at", "pk")

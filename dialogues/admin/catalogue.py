@@ -9,14 +9,24 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .models import Dialogue, DialogueSpeaker, Registration, Series, Session, Speaker
-from .services import (
+from ..models import (
+    BreakoutGroup,
+    Dialogue,
+    DialogueSpeaker,
+    Registration,
+    Series,
+    Session,
+    Speaker,
+)
+from ..services import (
     RegistrationError,
+    auto_assign_breakout_groups,
     cancel_dialogue,
     cancel_registration,
     change_capacity,
     mark_attendance,
 )
+from .participation import BreakoutGroupInline, run_sheet_link
 
 
 class SessionInline(admin.TabularInline):
@@ -61,6 +71,7 @@ class DialogueAdmin(admin.ModelAdmin):
         "status",
         "capacity",
         "registrants",
+        "run_sheet",
     ]
     list_filter = ["status", "format", "series", "starts_at"]
     list_select_related = ["series"]
@@ -68,8 +79,8 @@ class DialogueAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "starts_at"
     autocomplete_fields = ["co_hosts"]
-    inlines = [SessionInline, DialogueSpeakerInline]
-    actions = ["cancel_dialogues"]
+    inlines = [SessionInline, DialogueSpeakerInline, BreakoutGroupInline]
+    actions = ["cancel_dialogues", "assign_breakout_groups"]
     fieldsets = (
         (None, {"fields": ["series", "number", "title", "slug", "question", "status"]}),
         (_("When and where"), {"fields": ["starts_at", "duration_minutes", "format", "venue"]}),
@@ -85,6 +96,7 @@ class DialogueAdmin(admin.ModelAdmin):
                 ]
             },
         ),
+        (_("Participation"), {"fields": ["breakout_threshold"]}),
     )
 
     def get_queryset(self, request):
@@ -111,6 +123,27 @@ class DialogueAdmin(admin.ModelAdmin):
             dialogue.waitlisted_count,
             _("waiting"),
         )
+
+    @admin.display(description=_("questions"))
+    def run_sheet(self, dialogue: Dialogue) -> str:
+        return run_sheet_link(dialogue)
+
+    @admin.action(description=_("Assign everyone without a breakout group to one"))
+    def assign_breakout_groups(self, request, queryset):
+        if not request.user.has_perm("dialogues.change_registration"):
+            self.message_user(request, _("You may not change registrations."), messages.ERROR)
+            return
+        for dialogue in queryset:
+            assigned, left = auto_assign_breakout_groups(dialogue, actor=request.user)
+            message = _("%(dialogue)s: %(assigned)d assigned to a group.") % {
+                "dialogue": dialogue.title,
+                "assigned": assigned,
+            }
+            if left:
+                message += " " + _("%(left)d left without one: every group is full.") % {
+                    "left": left
+                }
+            self.message_user(request, message, messages.WARNING if left else messages.SUCCESS)
 
     def save_model(self, request, obj: Dialogue, form, change: bool) -> None:
         # Capacity and cancellation go through the services, which promote from the waiting
@@ -163,7 +196,8 @@ CSV_COLUMNS = [
     ("language", lambda r: r.get_language_display()),
     ("needs", lambda r: r.needs),
     ("agrees to being recorded", lambda r: "yes" if r.consents_to_recording else "no"),
-    ("question", lambda r: r.question),
+    # Questions live in their own list (Questions in admin), with moderation and the run sheet.
+    ("breakout group", lambda r: r.breakout_group.topic if r.breakout_group else ""),
     ("attended", lambda r: "yes" if r.attended else "no"),
     ("registered (UTC)", lambda r: r.registered_at.astimezone(UTC).isoformat()),
 ]
@@ -211,7 +245,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         "language",
         "needs",
         "consents_to_recording",
-        "question",
+        "breakout_group",
         "attended",
     ]
     actions = ["mark_attended", "mark_absent", "cancel_registrations", "export_csv"]
@@ -225,6 +259,15 @@ class RegistrationAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_waitlist_position()
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Offer only the groups of the registration's own dialogue.
+        if db_field.name == "breakout_group":
+            object_id = request.resolver_match.kwargs.get("object_id")
+            kwargs["queryset"] = BreakoutGroup.objects.filter(
+                dialogue__registrations__pk=object_id or None
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.display(description=_("name"), ordering="member__user__last_name")
     def member_name(self, registration: Registration) -> str:
@@ -312,7 +355,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         response.write("\ufeff")
         writer = csv.writer(response)
         writer.writerow([name for name, _value in CSV_COLUMNS])
-        rows = queryset.select_related("dialogue", "member__user").order_by(
+        rows = queryset.select_related("dialogue", "member__user", "breakout_group").order_by(
             "dialogue__starts_at", "status", "waitlist_number", "registered_at", "pk"
         )
         for registration in rows:

@@ -116,6 +116,15 @@ class Dialogue(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
+    breakout_threshold = models.PositiveIntegerField(
+        _("breakout groups above"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Breakout groups open once more than this many registrants are confirmed. "
+            "Empty means they are open as soon as there are groups."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -381,7 +390,14 @@ class Registration(models.Model):
         _("accessibility or interpretation needs"), max_length=1000, blank=True
     )
     consents_to_recording = models.BooleanField(_("agrees to being recorded"), default=False)
-    question = models.TextField(_("question for the speakers"), max_length=1000, blank=True)
+    breakout_group = models.ForeignKey(
+        "dialogues.BreakoutGroup",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="registrations",
+        verbose_name=_("breakout group"),
+    )
     attended = models.BooleanField(_("attended"), default=False)
     registered_at = models.DateTimeField(_("registered"), default=timezone.now)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)

@@ -15,7 +15,9 @@ from django.utils.translation import gettext as _
 
 from members.models import Member
 
-from .models import Dialogue, Registration
+from ..figures import forget_figures
+from ..models import Dialogue, Registration
+from .questions import ask_question, clean_question_text
 
 
 class RegistrationError(Exception):
@@ -29,6 +31,7 @@ class RegistrationDetails:
     language: str = Registration.Language.ENGLISH
     needs: str = ""
     consents_to_recording: bool = False
+    # Not stored on the registration: it becomes a Question waiting for moderation.
     question: str = ""
 
 
@@ -63,7 +66,7 @@ def _next_waitlist_number(dialogue: Dialogue) -> int:
 
 def _notify(registration: Registration, message: str) -> None:
     # Imported here: tasks call services, so services may not import tasks at module level.
-    from .tasks import send_registration_message
+    from ..tasks import send_registration_message
 
     transaction.on_commit(
         lambda: send_registration_message.delay(registration_id=registration.pk, message=message)
@@ -74,6 +77,7 @@ def register_member(
     dialogue: Dialogue, member: Member, details: RegistrationDetails
 ) -> Registration:
     """Confirm the member if a seat is left, else put them on the waiting list; mail them.
+    A question on the form is stored as a Question waiting for moderation.
 
     Registering again while confirmed or waiting changes nothing and returns that registration.
     """
@@ -89,12 +93,15 @@ def register_member(
         if registration and registration.status != Registration.Status.CANCELLED:
             return registration  # registered by a concurrent request meanwhile
         registration = registration or Registration(dialogue=dialogue, member=member)
-        for field, value in asdict(details).items():
+        fields = asdict(details)
+        question = fields.pop("question")
+        for field, value in fields.items():
             setattr(registration, field, value)
         now = timezone.now()
         registration.registered_at = now
         registration.cancelled_at = None
         registration.attended = False
+        registration.breakout_group = None
         seats = _seats_left(dialogue)
         if seats is None or seats > 0:
             registration.status = Registration.Status.CONFIRMED
@@ -107,6 +114,8 @@ def register_member(
             registration.waitlist_number = _next_waitlist_number(dialogue)
             message = "waitlisted"
         registration.save()
+        if clean_question_text(question):
+            ask_question(dialogue, member, question, from_registration=True)
         _notify(registration, message)
     return registration
 
@@ -124,7 +133,8 @@ def cancel_registration(registration: Registration, *, actor) -> Registration:
             raise RegistrationError(_("This dialogue is over; its registrations stay as they are."))
         registration.status = Registration.Status.CANCELLED
         registration.cancelled_at = timezone.now()
-        registration.save(update_fields=["status", "cancelled_at"])
+        registration.breakout_group = None
+        registration.save(update_fields=["status", "cancelled_at", "breakout_group"])
         promote_from_waiting_list(dialogue)
     return registration
 
@@ -163,11 +173,14 @@ def change_capacity(dialogue: Dialogue, capacity: int | None, *, actor) -> Dialo
 def mark_attendance(registrations: Iterable[Registration], *, attended: bool, actor) -> int:
     """Record who came (confirmed registrations only); return how many changed."""
     ids = [r.pk for r in registrations]
-    return (
+    changed = (
         Registration.objects.filter(pk__in=ids, status=Registration.Status.CONFIRMED)
         .exclude(attended=attended)
         .update(attended=attended)
     )
+    if changed:
+        forget_figures()  # attendees count in the localisation figures; update() sends no signal
+    return changed
 
 
 def cancel_dialogue(dialogue: Dialogue, *, actor) -> Dialogue:

@@ -1,0 +1,42 @@
+"""The dialogues app's models: the catalogue and registrations (catalogue.py), and what
+participants do around a dialogue (participation.py)."""
+
+from .catalogue import (
+    AgendaItem,
+    Dialogue,
+    DialogueQuerySet,
+    DialogueSpeaker,
+    Registration,
+    RegistrationQuerySet,
+    Series,
+    Session,
+    Speaker,
+)
+from .participation import (
+    QUESTION_MAX_LENGTH,
+    BreakoutGroup,
+    Feedback,
+    Question,
+    QuestionVote,
+    TopicProposal,
+    TopicVote,
+)
+
+__all__ = [
+    "QUESTION_MAX_LENGTH",
+    "BreakoutGroup",
+    "Feedback",
+    "Question",
+    "QuestionVote",
+    "TopicProposal",
+    "TopicVote",
+    "AgendaItem",
+    "Dialogue",
+    "DialogueQuerySet",
+    "DialogueSpeaker",
+    "Registration",
+    "RegistrationQuerySet",
+    "Series",
+    "Session",
+    "Speaker",
+]

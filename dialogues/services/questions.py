@@ -1,0 +1,170 @@
+"""Questions for a dialogue: asking, moderating (approve, hide, merge duplicates) and voting.
+
+A vote is one row per (question, member) under a unique constraint, so a double click or two
+requests at once leave exactly one vote.
+"""
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.translation import gettext as _
+
+from members.models import Member
+
+from ..models import (
+    QUESTION_MAX_LENGTH,
+    Dialogue,
+    Question,
+    QuestionVote,
+    Registration,
+    Session,
+    Speaker,
+)
+
+
+class ParticipationError(Exception):
+    """A question, vote, group choice, proposal or feedback that is not allowed, with a message
+    for the member."""
+
+
+def clean_question_text(text: str) -> str:
+    """Plain text only: tags and control characters removed, runs of blank lines shortened.
+    Pages escape it when they show it; this keeps pasted markup out of the run sheet too."""
+    text = strip_tags(text or "")
+    text = "".join(
+        ch for ch in text if ch in "\n\t" or not unicodedata.category(ch).startswith("C")
+    )
+    text = re.sub(r"[ \t]+", " ", text)
+    text = re.sub(r"\n\s*\n\s*\n+", "\n\n", text)
+    return text.strip()
+
+
+def is_confirmed_registrant(dialogue: Dialogue, member: Member) -> bool:
+    return Registration.objects.filter(dialogue=dialogue, member=member).confirmed().exists()
+
+
+def ask_question(
+    dialogue: Dialogue,
+    member: Member,
+    text: str,
+    *,
+    speaker: Speaker | None = None,
+    session: Session | None = None,
+    from_registration: bool = False,
+) -> Question:
+    """Store a question waiting for moderation. Confirmed registrants ask before the dialogue
+    starts; the registration form asks for the member it is registering (confirmed or not)."""
+    text = clean_question_text(text)
+    if not text:
+        raise ParticipationError(_("Please write your question."))
+    if len(text) > QUESTION_MAX_LENGTH:
+        raise ParticipationError(
+            _("A question may be at most %(limit)s characters long.")
+            % {"limit": QUESTION_MAX_LENGTH}
+        )
+    if not from_registration:
+        if timezone.now() >= dialogue.starts_at:
+            raise ParticipationError(_("Questions can be sent until the dialogue starts."))
+        if not is_confirmed_registrant(dialogue, member):
+            raise ParticipationError(_("Only confirmed registrants can send questions."))
+    if session is not None and session.dialogue_id != dialogue.pk:
+        raise ParticipationError(_("Pick an agenda item of this dialogue."))
+    if speaker is not None and not dialogue.speaker_roles.filter(speaker=speaker).exists():
+        raise ParticipationError(_("Pick a speaker of this dialogue."))
+    return Question.objects.create(
+        dialogue=dialogue, member=member, text=text, speaker=speaker, session=session
+    )
+
+
+def _move(questions: Iterable[Question], to: str, *, actor, **changes) -> int:
+    """Move each question to `to` where the table allows it; return how many moved."""
+    moved = 0
+    now = timezone.now()
+    for question in questions:
+        if question.status == to:
+            continue
+        allowed = Question.TRANSITIONS[Question.Status(question.status)]
+        if to not in allowed:
+            raise ParticipationError(
+                _("A question cannot go from “%(from)s” to “%(to)s”.")
+                % {"from": question.get_status_display(), "to": Question.Status(to).label}
+            )
+        question.status = to
+        question.moderated_at = now
+        question.moderated_by = actor
+        for field, value in changes.items():
+            setattr(question, field, value)
+        question.save(update_fields=["status", "moderated_at", "moderated_by", *changes])
+        moved += 1
+    return moved
+
+
+@transaction.atomic
+def approve_questions(questions: Iterable[Question], *, actor) -> int:
+    """Make the questions visible to the dialogue's registrants; return how many changed."""
+    return _move(_locked(questions), Question.Status.APPROVED, actor=actor)
+
+
+@transaction.atomic
+def hide_questions(questions: Iterable[Question], *, actor) -> int:
+    """Hide the questions from everyone but organisers; return how many changed."""
+    return _move(_locked(questions), Question.Status.HIDDEN, actor=actor)
+
+
+@transaction.atomic
+def merge_questions(duplicates: Iterable[Question], into: Question, *, actor) -> int:
+    """Fold duplicates into one question: their votes, and their askers as voters, move to
+    `into` (never a vote for one's own question, never twice); return how many merged."""
+    into = Question.objects.select_for_update().get(pk=into.pk)
+    if into.status not in (Question.Status.PENDING, Question.Status.APPROVED):
+        raise ParticipationError(_("Merge into a question that is waiting or approved."))
+    duplicates = [q for q in _locked(duplicates) if q.pk != into.pk]
+    if any(q.dialogue_id != into.dialogue_id for q in duplicates):
+        raise ParticipationError(_("Only questions of the same dialogue can be merged."))
+    voters = set(QuestionVote.objects.filter(question__in=duplicates).values_list("member_id"))
+    voters = {member_id for (member_id,) in voters}
+    voters |= {q.member_id for q in duplicates if q.member_id}
+    voters -= set(into.votes.values_list("member_id", flat=True))
+    voters.discard(into.member_id)
+    QuestionVote.objects.bulk_create(
+        [QuestionVote(question=into, member_id=member_id) for member_id in sorted(voters)]
+    )
+    QuestionVote.objects.filter(question__in=duplicates).delete()
+    return _move(duplicates, Question.Status.MERGED, actor=actor, merged_into=into)
+
+
+def _locked(questions: Iterable[Question]) -> list[Question]:
+    ids = [q.pk for q in questions]
+    return list(Question.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+
+
+def vote_for_question(question: Question, member: Member) -> QuestionVote:
+    """Add the member's vote; voting again changes nothing. Confirmed registrants only, for
+    approved questions of others."""
+    if not question.is_approved():
+        raise ParticipationError(_("You can vote only for approved questions."))
+    if question.member_id == member.pk:
+        raise ParticipationError(_("You cannot vote for your own question."))
+    if question.dialogue.is_over():
+        raise ParticipationError(_("This dialogue is over; its questions stay as they are."))
+    if not is_confirmed_registrant(question.dialogue, member):
+        raise ParticipationError(_("Only confirmed registrants can vote."))
+    try:
+        with transaction.atomic():
+            vote, _created = QuestionVote.objects.get_or_create(question=question, member=member)
+    except IntegrityError:
+        # Another request inserted the same vote between our look-up and insert.
+        vote = QuestionVote.objects.get(question=question, member=member)
+    return vote
+
+
+def withdraw_question_vote(question: Question, member: Member) -> bool:
+    """Remove the member's vote if there is one; return whether there was."""
+    if question.dialogue.is_over():
+        raise ParticipationError(_("This dialogue is over; its questions stay as they are."))
+    deleted, _counts = QuestionVote.objects.filter(question=question, member=member).delete()
+    return bool(deleted)

@@ -1,0 +1,48 @@
+"""The dialogues app's pages: the catalogue and registration (catalogue.py), and
+participation: questions, breakout groups, topics, feedback and figures (participation.py)."""
+
+from .catalogue import (
+    about,
+    cancel_my_registration,
+    dialogue_calendar,
+    dialogue_detail,
+    dialogue_list,
+    home,
+    my_calendar,
+    my_dialogues,
+    register,
+    series_calendar,
+    speaker_detail,
+    speaker_list,
+)
+from .participation import (
+    ask,
+    choose_breakout,
+    feedback,
+    figures,
+    topics,
+    vote_question,
+    vote_topic,
+)
+
+__all__ = [
+    "ask",
+    "choose_breakout",
+    "feedback",
+    "figures",
+    "topics",
+    "vote_question",
+    "vote_topic",
+    "about",
+    "cancel_my_registration",
+    "dialogue_calendar",
+    "dialogue_detail",
+    "dialogue_list",
+    "home",
+    "my_calendar",
+    "my_dialogues",
+    "register",
+    "series_calendar",
+    "speaker_detail",
+    "speaker_list",
+]
