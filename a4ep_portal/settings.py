@@ -314,5 +314,7 @@ LOGGING = {
 PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=300 if REDIS_URL else 0)
 # Dialogues listed per page on /dialogues/ and /speakers/.
 PORTAL_PAGE_SIZE = env.int("PORTAL_PAGE_SIZE", default=50)
+# Dialogues of each series on the home page (the latest ones); /dialogues/ lists them all.
+HOME_DIALOGUES_PER_SERIES = env.int("HOME_DIALOGUES_PER_SERIES", default=12)
 # Where the embedded default writes its SQLite file, media and cache.
 VAR_DIR.mkdir(exist_ok=True)

@@ -3,7 +3,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -34,9 +34,12 @@ def home(request):
     next_dialogue = (
         public.filter(status=Dialogue.Status.ANNOUNCED).upcoming(now).for_cards().first()
     )
-    series = Series.objects.prefetch_related(
-        Prefetch("dialogues", queryset=public.for_cards().order_by("starts_at", "pk"))
-    )
+    # The latest few of each series (a long series would make the page heavy on a phone); the
+    # full list is one link away on /dialogues/.
+    latest = public.for_cards().order_by("-starts_at", "-pk")[: settings.HOME_DIALOGUES_PER_SERIES]
+    series = Series.objects.annotate(
+        public_count=Count("dialogues", filter=~Q(dialogues__status=Dialogue.Status.DRAFT))
+    ).prefetch_related(Prefetch("dialogues", queryset=latest, to_attr="latest_dialogues"))
     return render(
         request,
         "dialogues/home.html",
