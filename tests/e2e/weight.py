@@ -37,9 +37,9 @@ def first_visit(browser, base_url: str, path: str) -> Counter:
 
 def table(rows: list[tuple[str, Counter]]) -> str:
     kinds = ["html", "css", "js", "image", "font", "other"]
-    lines = [f"{'page':<40} " + " ".join(f"{k:>7}" for k in kinds) + f" {'total':>8}"]
+    lines = [f"{'page':<52} " + " ".join(f"{k:>7}" for k in kinds) + f" {'total':>8}"]
     for path, sizes in rows:
         cells = " ".join(f"{sizes.get(k, 0):>7}" for k in kinds)
-        lines.append(f"{path:<40} {cells} {sum(sizes.values()):>8}")
+        lines.append(f"{path:<52} {cells} {sum(sizes.values()):>8}")
     lines.append(f"budget: {BUDGET} bytes per page, compressed, headers included")
     return "\n".join(lines)
