@@ -20,7 +20,8 @@ PAYLOADS = [
     '"><svg onload="window.__pwned = 1">',
     "[click](javascript:window.__pwned=1)",
 ]
-TEXT = " ".join(PAYLOADS)
+TEXT = " ".join(PAYLOADS)  # 151 characters
+NAME = PAYLOADS[1]  # for names of at most 150
 
 
 @pytest.fixture
@@ -31,9 +32,9 @@ def hostile_site(transactional_db):
     speaker = SpeakerFactory(slug="hostile-speaker", name=TEXT, title=TEXT, bio=TEXT)
     DialogueSpeakerFactory(dialogue=dialogue, speaker=speaker)
     PaperFactory(slug="hostile-paper", title=TEXT, abstract=TEXT, body=TEXT, published=True)
-    member = UserFactory(first_name=TEXT, last_name=TEXT)
+    member = UserFactory(first_name=NAME, last_name=PAYLOADS[0])
     RegistrationFactory(dialogue=dialogue, member=member.member, question=TEXT, needs=TEXT)
-    admin = UserFactory(is_staff=True, is_superuser=True, first_name=TEXT)
+    admin = UserFactory(is_staff=True, is_superuser=True, first_name=NAME)
     return member, admin
 
 
