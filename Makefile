@@ -8,7 +8,7 @@ SERVE_ENV = SECRET_KEY="$${SECRET_KEY:-local-serve-$$(hostname)-not-for-producti
 	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" \
 	SECURE_SSL_REDIRECT="$${SECURE_SSL_REDIRECT:-false}" PORT=$(PORT)
 
-.PHONY: install run serve test lint format worker collectstatic clean
+.PHONY: install e2e-tools run serve test lint format worker collectstatic clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=python3.x).")'
@@ -21,6 +21,17 @@ $(VENV)/.installed: requirements.lock | $(BIN)/python
 	touch $@
 
 install: $(VENV)/.installed
+
+# axe-core for the accessibility tests, at the version tests/e2e/package-lock.json pins.
+AXE := tests/e2e/node_modules/axe-core/axe.min.js
+$(AXE): tests/e2e/package.json tests/e2e/package-lock.json
+	npm ci --prefix tests/e2e --no-audit --no-fund
+	touch $@
+
+# Without npm the accessibility tests skip with their reason; CI installs npm first.
+e2e-tools:
+	@if command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory $(AXE); \
+	else echo "npm not found: the accessibility tests will be skipped"; fi
 
 run: install
 	$(BIN)/python manage.py migrate --noinput
@@ -37,7 +48,7 @@ serve: install
 	DJANGO_DEBUG=false $(SERVE_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	DJANGO_DEBUG=false $(SERVE_ENV) $(BIN)/gunicorn --config gunicorn.conf.py
 
-test: install
+test: install e2e-tools
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install

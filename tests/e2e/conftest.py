@@ -2,8 +2,14 @@
 against pytest-django's live server. Playwright never downloads a browser here."""
 
 import os
+import socket
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.test import Client, override_settings
 
 from tests.conftest import CHROMIUM
 
@@ -52,3 +58,68 @@ def open_page(browser, live_server):
     yield open_page
     for context in contexts:
         context.close()
+
+
+# axe-core, installed from tests/e2e/package.json by `make test` and .ci/run (npm ci).
+AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    if not AXE.exists():
+        pytest.skip("needs axe-core: run `npm ci --prefix tests/e2e` (make test does)")
+    return AXE.read_text()
+
+
+@pytest.fixture
+def log_in(live_server):
+    """log_in(context, user): the browser context carries a session of that user, as if they
+    had logged in (the journeys log in through the forms themselves where that matters)."""
+
+    def log_in(context, user) -> None:
+        client = Client()
+        client.force_login(user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+
+    return log_in
+
+
+@pytest.fixture
+def mailbox():
+    """A real SMTP server on loopback that the live server's mail goes to; `mailbox.messages`
+    are the messages it received, parsed."""
+    from aiosmtpd.controller import Controller
+
+    class Mailbox:
+        def __init__(self) -> None:
+            self.messages: list[EmailMessage] = []
+
+        async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+            self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+            return "250 OK"
+
+        def to(self, address: str) -> list[EmailMessage]:
+            return [m for m in self.messages if address in m["To"]]
+
+    box = Mailbox()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(box, hostname="127.0.0.1", port=port)
+    controller.start()
+    with override_settings(
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        EMAIL_HOST="127.0.0.1",
+        EMAIL_PORT=port,
+        EMAIL_USE_TLS=False,
+        EMAIL_USE_SSL=False,
+        EMAIL_HOST_USER="",
+        EMAIL_HOST_PASSWORD="",
+    ):
+        yield box
+    controller.stop()
+
+
+def text_of(message: EmailMessage) -> str:
+    return message.get_body(preferencelist=("plain",)).get_content()

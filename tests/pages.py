@@ -1,0 +1,259 @@
+"""Every page of the portal, in one table, and the data that fills them.
+
+The quality checks walk this table: query counts (tests/test_query_counts.py), security
+headers and hostile input (tests/test_security.py), and in a real browser accessibility,
+keyboard use and page weight (tests/e2e/). A new page is one line in PAGES; if it needs data
+that build_site does not make yet, add it there too, with `n` items behind every list.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.utils import timezone
+
+from a4ep_portal.workflow import State
+from dialogues.models import Dialogue, DialogueSpeaker, Registration, Series, Session, Speaker
+from members.models import Organisation
+from papers.models import Paper, PaperVersion, Recording, RecordingVersion
+from tests.factories import UserFactory
+
+MEMBER_EMAIL = "member@example.org"
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page and the exact number of queries it costs a visitor and a member (None: that
+    viewer cannot see it; a visitor is sent to log in). `html` is False for calendars, feeds
+    and the sitemap, which the browser checks leave out."""
+
+    path: str
+    visitor: int | None
+    member: int | None
+    html: bool = True
+
+    @property
+    def viewers(self) -> list[str]:
+        return [who for who in ("visitor", "member") if getattr(self, who) is not None]
+
+
+# A member costs three queries more than a visitor: the session, the user and the member
+# profile (for the time zone); pages that look up the member's own data cost more.
+PAGES = [
+    Page("/", visitor=5, member=8),
+    Page("/about/", visitor=1, member=4),
+    Page("/dialogues/", visitor=6, member=9),
+    # Two more for the dialogue's published papers and recordings; a member's page also
+    # looks up their own registration, whether they may see registrant-only papers, the
+    # approved questions and their breakout group.
+    Page("/dialogues/dialogue-000/", visitor=7, member=14),
+    Page("/dialogues/calendar.ics", visitor=1, member=4, html=False),
+    Page("/dialogues/dialogue-000/calendar.ics", visitor=1, member=4, html=False),
+    Page("/speakers/", visitor=2, member=5),
+    Page("/speakers/speaker-000/", visitor=2, member=5),
+    Page("/papers/", visitor=7, member=10),
+    Page("/papers/paper-000/", visitor=5, member=8),
+    Page("/papers/paper-000/versions/1/", visitor=4, member=7),
+    Page("/papers/feed/", visitor=4, member=6, html=False),
+    Page("/recordings/", visitor=5, member=8),
+    Page("/recordings/recording-000/", visitor=1, member=4),
+    Page("/recordings/feed/", visitor=1, member=4, html=False),
+    Page("/sitemap.xml", visitor=6, member=9, html=False),
+    Page("/time-zone/", visitor=0, member=3),
+    Page("/accounts/login/", visitor=0, member=None),
+    Page("/accounts/signup/", visitor=0, member=None),
+    Page("/accounts/password/reset/", visitor=0, member=None),
+    # Member pages.
+    Page("/me/dialogues/", visitor=None, member=5),
+    Page("/dialogues/open-dialogue/register/", visitor=None, member=6),
+    Page("/me/dialogues/dialogue-000/cancel/", visitor=None, member=4),
+    Page("/me/dialogues/dialogue-000/calendar.ics", visitor=None, member=4, html=False),
+    Page("/accounts/email/", visitor=None, member=5),
+    Page("/accounts/password/change/", visitor=None, member=3),
+]
+
+HTML_PAGES = [page for page in PAGES if page.html]
+PUBLIC_HTML_PAGES = [page for page in HTML_PAGES if page.visitor is not None]
+
+
+def build_site(n: int):
+    """`n` items behind every list: n upcoming and n past dialogues (each with two co-hosts,
+    a three-item agenda and four speakers; speaker 000 speaks in all of them), n speakers,
+    n published papers and recordings, and a member registered for the n upcoming dialogues
+    and attended the n past ones. Besides: a draft and a cancelled dialogue, and
+    "open-dialogue", open for registration. Returns the member's user."""
+    now = timezone.now().replace(microsecond=0)
+    series = Series.objects.bulk_create(
+        [
+            Series(title="Localisation Dialogue Series", slug="localisation-dialogue-series"),
+            Series(title="Local Actors Matter", slug="local-actors-matter", description="**Yes**"),
+        ]
+    )
+    organisations = Organisation.objects.bulk_create(
+        Organisation(
+            name=f"Organisation {i:03}",
+            kind=Organisation.Kind.LOCAL_NGO,
+            country="BD",
+            website=f"https://org{i}.example/" if i % 2 else "",
+        )
+        for i in range(n + 2)
+    )
+    speakers = Speaker.objects.bulk_create(
+        Speaker(
+            name=f"Speaker {i:03}",
+            slug=f"speaker-{i:03}",
+            title="Director",
+            organisation=organisations[i],
+            country="NE",
+            bio="Works with local organisations.",
+        )
+        for i in range(n)
+    )
+
+    def dialogue(number, slug, days, status, **extra):
+        starts_at = now + timedelta(days=days)
+        return Dialogue(
+            series=series[number % 2],
+            number=number,
+            title=f"Dialogue title {slug}",
+            slug=slug,
+            question="Who is making the decisions?",
+            description="A **90-minute** dialogue.",
+            starts_at=starts_at,
+            duration_minutes=90,
+            ends_at=starts_at + timedelta(minutes=90),
+            venue="Zoom",
+            join_url="https://zoom.us/j/1?pwd=secret",
+            audience="Local and national actors",
+            status=status,
+            **extra,
+        )
+
+    announced, held = Dialogue.Status.ANNOUNCED, Dialogue.Status.HELD
+    upcoming = [dialogue(i + 1, f"dialogue-{i:03}", 7 + i, announced) for i in range(n)]
+    past = [dialogue(n + i + 1, f"past-{i:03}", -7 - i, held) for i in range(n)]
+    extra = [
+        dialogue(2 * n + 1, "open-dialogue", 30, announced, capacity=50),
+        dialogue(2 * n + 2, "draft-dialogue", 40, Dialogue.Status.DRAFT),
+        dialogue(2 * n + 3, "cancelled-dialogue", 50, Dialogue.Status.CANCELLED),
+    ]
+    dialogues = Dialogue.objects.bulk_create(upcoming + past + extra)
+    CoHost = Dialogue.co_hosts.through
+    CoHost.objects.bulk_create(
+        CoHost(dialogue=d, organisation=organisations[(i + k) % len(organisations)])
+        for i, d in enumerate(dialogues)
+        for k in (1, 2)
+    )
+    agenda = [(Session.Kind.OPENING, 10), (Session.Kind.PANEL, 35), (Session.Kind.QA, 45)]
+    sessions = Session.objects.bulk_create(
+        Session(dialogue=d, kind=kind, title=f"Item {order}", order=order, duration_minutes=m)
+        for d in dialogues
+        for order, (kind, m) in enumerate(agenda, start=1)
+    )
+    roles = [
+        DialogueSpeaker.Role.MODERATOR,
+        DialogueSpeaker.Role.PANELLIST,
+        DialogueSpeaker.Role.RESPONDENT,
+    ]
+    DialogueSpeaker.objects.bulk_create(
+        [
+            DialogueSpeaker(
+                dialogue=d,
+                speaker=speakers[(i + k + 1) % n],
+                role=roles[k],
+                session=sessions[3 * i + k],
+                order=k,
+            )
+            for i, d in enumerate(dialogues)
+            for k in range(3)
+        ]
+        + [
+            DialogueSpeaker(
+                dialogue=d, speaker=speakers[0], role=DialogueSpeaker.Role.FACILITATOR, order=9
+            )
+            for d in dialogues
+        ]
+    )
+    _publish_papers(n, dialogues[0], now)
+    _publish_recordings(past, now)
+
+    user = UserFactory(email=MEMBER_EMAIL, first_name="Mariam", time_zone="Asia/Karachi")
+    Registration.objects.bulk_create(
+        [
+            Registration(
+                dialogue=d,
+                member=user.member,
+                status=Registration.Status.CONFIRMED,
+                organisation_name="Coast Trust",
+                confirmed_at=now,
+            )
+            for d in upcoming
+        ]
+        + [
+            Registration(
+                dialogue=d,
+                member=user.member,
+                status=Registration.Status.CONFIRMED,
+                organisation_name="Coast Trust",
+                confirmed_at=now - timedelta(days=30),
+                attended=True,
+            )
+            for d in past
+        ]
+    )
+    return user
+
+
+def _publish_papers(n: int, first_dialogue: Dialogue, now) -> None:
+    """n live papers; paper 000 belongs to the first dialogue and is at version 2."""
+    papers = Paper.objects.bulk_create(
+        Paper(
+            title=f"Who is accountable to whom? Paper {i:03}",
+            slug=f"paper-{i:03}",
+            kind=Paper.Kind.DISCUSSION,
+            abstract="What local actors told us about accountability.",
+            body="# Findings\n\nLocal actors are accountable to their communities first.",
+            language="en",
+            dialogue=first_dialogue if i == 0 else None,
+            state=State.PUBLISHED,
+            first_published_at=now - timedelta(days=i),
+        )
+        for i in range(n)
+    )
+    fields = ["title", "abstract", "body", "language", "audience"]
+    versions = PaperVersion.objects.bulk_create(
+        [PaperVersion(paper=p, number=1, published_at=now, **_copy(p, fields)) for p in papers]
+        + [PaperVersion(paper=papers[0], number=2, published_at=now, title=papers[0].title)]
+    )
+    live = {v.paper_id: v for v in versions}  # the last version of each paper
+    for paper in papers:
+        paper.live_version = live[paper.pk]
+    Paper.objects.bulk_update(papers, ["live_version"])
+
+
+def _publish_recordings(dialogues: list[Dialogue], now) -> None:
+    recordings = Recording.objects.bulk_create(
+        Recording(
+            dialogue=d,
+            title=f"Recording {i:03}",
+            slug=f"recording-{i:03}",
+            video_url="https://www.youtube.com/watch?v=dQw4w9WgXcQ",
+            transcript="**Moderator:** Welcome to the dialogue on accountability.",
+            duration=timedelta(minutes=90),
+            language="en",
+            state=State.PUBLISHED,
+            first_published_at=now,
+        )
+        for i, d in enumerate(dialogues)
+    )
+    fields = ["title", "video_url", "transcript", "duration", "language", "audience"]
+    versions = RecordingVersion.objects.bulk_create(
+        RecordingVersion(recording=r, number=1, published_at=now, **_copy(r, fields))
+        for r in recordings
+    )
+    for recording, version in zip(recordings, versions, strict=True):
+        recording.live_version = version
+    Recording.objects.bulk_update(recordings, ["live_version"])
+
+
+def _copy(item, fields: list[str]) -> dict:
+    return {field: getattr(item, field) for field in fields}

@@ -1,0 +1,72 @@
+"""Every page runs the same, exact number of queries with 1 or with 200 items behind it."""
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from dialogues.models import Dialogue, Series
+from tests.pages import PAGES, build_site
+
+pytestmark = pytest.mark.django_db
+
+
+def _query_counts(member_user) -> dict[tuple[str, str], int | None]:
+    clients = {"visitor": Client(), "member": Client()}
+    clients["member"].force_login(member_user)
+    counts = {}
+    for page in PAGES:
+        for who in page.viewers:
+            with CaptureQueriesContext(connection) as queries:
+                response = clients[who].get(page.path)
+            assert response.status_code == 200, (page.path, who, response.status_code)
+            counts[page.path, who] = len(queries)
+    return counts
+
+
+@pytest.mark.parametrize("n", [1, 200])
+def test_every_page_runs_the_same_queries_whatever_the_data(n):
+    member_user = build_site(n)
+
+    counts = _query_counts(member_user)
+
+    expected = {(p.path, who): getattr(p, who) for p in PAGES for who in p.viewers}
+    assert counts == expected
+
+
+def test_member_pages_send_a_visitor_to_log_in(client):
+    build_site(1)
+    for page in PAGES:
+        if page.visitor is None:
+            response = client.get(page.path)
+            assert response.status_code == 302, page.path
+            assert response["Location"].startswith("/accounts/login/?next="), page.path
+
+
+def test_the_large_site_fills_the_pages(client, settings):
+    """The data set behind the query counts really fills the pages."""
+    member_user = build_site(200)
+    public = Dialogue.objects.public()
+    size = settings.PORTAL_PAGE_SIZE
+
+    home = client.get("/").content.decode()
+    # The latest few of each series, and the next dialogue; then a link to all of them.
+    series = Series.objects.count()
+    assert home.count('<h3 class="card-title">') == series * settings.HOME_DIALOGUES_PER_SERIES + 1
+    assert home.count(">See all ") == series
+    listing = client.get("/dialogues/").content.decode()
+    assert listing.count('<h3 class="card-title">') == 2 * size
+    speaker = client.get("/speakers/speaker-000/").content.decode()
+    assert speaker.count("Facilitator") == public.count()
+    speakers = client.get("/speakers/").content.decode()
+    assert speakers.count('<li><a href="/speakers/') == size
+    detail = client.get("/dialogues/dialogue-000/").content.decode()
+    assert detail.count('<p class="agenda-time">') == 3
+    calendar = client.get("/dialogues/calendar.ics").content.decode()
+    assert calendar.count("BEGIN:VEVENT") == public.count()
+    assert client.get("/papers/").content.decode().count('class="card-title"') == size
+    assert client.get("/recordings/").content.decode().count('class="card-title"') == size
+    client.force_login(member_user)
+    mine = client.get("/me/dialogues/").content.decode()
+    assert mine.count('class="card-title"') == 200
+    assert mine.count("Attended") == 200
