@@ -57,6 +57,10 @@ class Composer:
         self.bulk = not mailing.is_transactional()
         self.subject = _tokenise(mailing.subject)
         self._layouts: dict[tuple[str, str], tuple[str, str]] = {}
+        # Reversed once: thousands of messages share them.
+        self.profile_url = settings.SITE_URL + reverse("profile")
+        self.preferences_url = settings.SITE_URL + reverse("mail_preferences")
+        self.unsubscribe_url = unsubscribe_url("TOKEN")
 
     def _layout(self, language: str, zone: str) -> tuple[str, str]:
         key = (language, zone)
@@ -81,34 +85,32 @@ class Composer:
                 )
         return self._layouts[key]
 
-    def values(self, delivery: Delivery) -> dict[str, str]:
-        member = delivery.member
-        user = member.user
-        values = {
+    def values(self, delivery: Delivery, token: str) -> dict[str, str]:
+        user = delivery.member.user
+        return {
             "first_name": user.first_name or _("participant"),
             "full_name": user.get_full_name() or user.first_name or _("participant"),
             "email": delivery.address,
-            "profile_url": settings.SITE_URL + reverse("profile"),
-            "preferences_url": settings.SITE_URL + reverse("mail_preferences"),
-            "unsubscribe_url": "",
+            "profile_url": self.profile_url,
+            "preferences_url": self.preferences_url,
+            "unsubscribe_url": self.unsubscribe_url.replace("TOKEN", token) if token else "",
         }
-        if self.bulk:
-            values["unsubscribe_url"] = unsubscribe_url(make_token(member.pk, self.mailing.kind))
-        return values
 
     def compose(self, delivery: Delivery) -> EmailMultiAlternatives:
         member = delivery.member
         text, html = self._layout(member.preferred_language, member.time_zone)
-        values = self.values(delivery)
+        token = make_token(member.pk, self.mailing.kind) if self.bulk else ""
+        values = self.values(delivery, token)
         ordered = [values[name] for name in VALUES]
         escaped = [escape(value) for value in ordered]
         headers = {}
         if self.bulk:
-            token = make_token(member.pk, self.mailing.kind)
             headers = {
                 # RFC 2369 and RFC 8058: mail clients offer "unsubscribe", and one click
                 # POSTs List-Unsubscribe=One-Click to the HTTPS link.
-                "List-Unsubscribe": f"<{unsubscribe_url(token)}>, <{unsubscribe_mailto(token)}>",
+                "List-Unsubscribe": (
+                    f"<{values['unsubscribe_url']}>, <{unsubscribe_mailto(token)}>"
+                ),
                 "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             }
         message = EmailMultiAlternatives(

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import get_connection
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import BooleanField, F, Q, Value
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -265,6 +265,26 @@ def _back_to_queue(ids: list[int], reason: str) -> None:
     )
 
 
+@contextlib.contextmanager
+def _commits_without_waiting_for_disk():
+    """On PostgreSQL, let this connection's commits return before the WAL reaches the disk
+    (synchronous_commit off), for the "sent" marks only. Each is still committed before the
+    next message goes out, and visible to every worker at once; only a crash of PostgreSQL
+    itself could lose the last fraction of a second of marks, which would make those few
+    messages go out twice, never be lost. Waiting for the disk would cost a flush per
+    message and halve the throughput."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO OFF")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET synchronous_commit")
+
+
 def send_delivery_batch(delivery_ids: list[int]) -> BatchOutcome:
     """Send the queued deliveries among these ids over one SMTP connection: each becomes
     sent, skipped (opted out or gone since it was queued), failed (permanent error), or goes
@@ -273,13 +293,19 @@ def send_delivery_batch(delivery_ids: list[int]) -> BatchOutcome:
     claimed = _claim(delivery_ids)
     if not claimed:
         return outcome
+    with _commits_without_waiting_for_disk():
+        _send_claimed(claimed, outcome)
+    return outcome
+
+
+def _send_claimed(claimed: list[int], outcome: BatchOutcome) -> None:
     deliveries = list(
         Delivery.objects.filter(pk__in=claimed)
         .select_related("mailing__dialogue", "member__user")
         .order_by("pk")
     )
     composers: dict[int, Composer] = {}
-    connection = None
+    smtp = None
     try:
         for index, delivery in enumerate(deliveries):
             member, mailing = delivery.member, delivery.mailing
@@ -296,10 +322,10 @@ def send_delivery_batch(delivery_ids: list[int]) -> BatchOutcome:
                 composer = composers.setdefault(mailing.pk, Composer(mailing))
                 message = composer.compose(delivery)
                 _throttle()
-                if connection is None:
-                    connection = get_connection()
-                    connection.open()
-                connection.send_messages([message])
+                if smtp is None:
+                    smtp = get_connection()
+                    smtp.open()
+                smtp.send_messages([message])
             except Exception as error:
                 if not is_transient(error):
                     _finish(delivery, Delivery.Status.FAILED, _describe(error))
@@ -320,11 +346,10 @@ def send_delivery_batch(delivery_ids: list[int]) -> BatchOutcome:
             )
             outcome.sent += 1
     finally:
-        if connection is not None:
+        if smtp is not None:
             # A dead connection has nothing left to close.
             with contextlib.suppress(Exception):
-                connection.close()
-    return outcome
+                smtp.close()
 
 
 def give_up_deliveries(delivery_ids: list[int], reason: str) -> int:
