@@ -4,6 +4,7 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -125,14 +126,9 @@ class MailingAdmin(admin.ModelAdmin):
 
     def _deliveries_link(self, mailing: Mailing, status: str):
         count = getattr(mailing, f"{status}_count", 0)
-        url = reverse("admin:members_delivery_changelist")
-        return format_html(
-            '<a href="{}?mailing__id__exact={}&status__exact={}">{}</a>',
-            url,
-            mailing.pk,
-            status,
-            count,
-        )
+        query = urlencode({"mailing__id__exact": mailing.pk, "status__exact": status})
+        url = f"{reverse('admin:members_delivery_changelist')}?{query}"
+        return format_html('<a href="{}">{}</a>', url, count)
 
     @admin.display(description=_("queued"))
     def queued(self, mailing):
