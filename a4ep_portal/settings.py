@@ -166,6 +166,9 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Approved papers and recordings go public when their publish_at has come.
     "publish-scheduled-items": {"task": "papers.publish_scheduled", "schedule": 60.0},
+    # Deliveries whose task was lost (broker outage, killed worker) go back to the queue once
+    # they are older than CELERY_VISIBILITY_TIMEOUT.
+    "requeue-stuck-deliveries": {"task": "members.requeue_stuck_deliveries", "schedule": 60.0},
 }
 
 # --- Mail ----------------------------------------------------------------------------------
@@ -174,6 +177,18 @@ DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="A4EP Dialogues <dialogues@a4ep.example.org>"
 )
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+# Seconds an SMTP connection may block; a timeout is retried later like a refused connection.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+# The outbox: deliveries per task (each task sends them over one SMTP connection), the queue
+# its tasks go to (a dedicated mail worker may consume only that), and a limit in messages per
+# second across all workers for providers that have one (0: none).
+MAIL_BATCH_SIZE = env.int("MAIL_BATCH_SIZE", default=100)
+MAIL_QUEUE = env.str("MAIL_QUEUE", default="celery")
+MAIL_RATE_PER_SECOND = env.int("MAIL_RATE_PER_SECOND", default=0)
+# The mailto: of the List-Unsubscribe header, next to the one-click HTTPS link.
+MAIL_UNSUBSCRIBE_ADDRESS = env.str(
+    "MAIL_UNSUBSCRIBE_ADDRESS", default="unsubscribe@a4ep.example.org"
+)
 
 # --- Files ---------------------------------------------------------------------------------
 STATIC_URL = "/static/"

@@ -38,8 +38,22 @@ class DialoguesConfig(AppConfig):
     verbose_name = _("Dialogues")
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (forgets the cached figures when inputs change)
+        from members import hooks
+        from members.models import Mailing
 
+        from . import (
+            services,
+            signals,  # noqa: F401  (forgets the cached figures when inputs change)
+        )
+        from .services.exports import export_participation
+
+        # Members' data download, account deletion and mail audiences, without members
+        # importing dialogues.
+        hooks.register_export("registrations", services.export_registrations)
+        hooks.register_export("participation", export_participation)
+        hooks.register_eraser("registrations", services.erase_registration_details)
+        hooks.register_audience(Mailing.Audience.REGISTRANTS, services.confirmed_registrants)
+        hooks.register_audience(Mailing.Audience.WAITING_LIST, services.waiting_registrants)
         post_migrate.connect(
             grant_dialogue_permissions, sender=self, dispatch_uid="dialogues_groups"
         )

@@ -17,6 +17,24 @@ def name_the_site(sender, **kwargs) -> None:
     )
 
 
+# Editors draft mailings and see deliveries; publishers also approve and send mailings
+# (publish_mailing) and queue failed deliveries again.
+EDITOR_PERMISSIONS = [
+    ("members", "mailing", ("view", "add", "change")),
+    ("members", "delivery", ("view",)),
+]
+PUBLISHER_PERMISSIONS = [
+    ("members", "mailing", ("publish",)),
+    ("members", "delivery", ("change",)),
+]
+
+
+def grant_mail_permissions(sender, **kwargs) -> None:
+    from a4ep_portal.groups import grant_to_organisers
+
+    grant_to_organisers(editors=EDITOR_PERMISSIONS, publishers=PUBLISHER_PERMISSIONS)
+
+
 class MembersConfig(AppConfig):
     name = "members"
     verbose_name = _("Members")
@@ -25,3 +43,4 @@ class MembersConfig(AppConfig):
         from . import signals  # noqa: F401  (connects the profile creation)
 
         post_migrate.connect(name_the_site, sender=self, dispatch_uid="members_site")
+        post_migrate.connect(grant_mail_permissions, sender=self, dispatch_uid="members_groups")

@@ -1,10 +1,13 @@
 from django import forms
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField
 
-from .models import time_zone_choices
+from .models import LANGUAGES, PREFERENCE_FIELDS, Member, Organisation, time_zone_choices
 from .services import update_signup_profile
+
+ORGANISATION_HELP = _("Pick it from the list as you type, or write its name if it is new.")
 
 
 class TimeZoneField(forms.ChoiceField):
@@ -13,11 +16,39 @@ class TimeZoneField(forms.ChoiceField):
         super().__init__(choices=time_zone_choices, **kwargs)
 
 
+class OrganisationInput(forms.TextInput):
+    """A text input with the known organisations as suggestions (<datalist>): the browser
+    offers them as one types, without JavaScript; a new name is simply typed."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"autocomplete": "off", **(attrs or {})})
+
+    def render(self, name, value, attrs=None, renderer=None):
+        list_id = f"{(attrs or {}).get('id') or name}-choices"
+        html = super().render(name, value, {**(attrs or {}), "list": list_id}, renderer)
+        names = Organisation.objects.order_by("name").values_list("name", flat=True)
+        options = format_html_join("", '<option value="{}">', ((n,) for n in names))
+        return format_html('{}<datalist id="{}">{}</datalist>', html, list_id, options)
+
+
+class OrganisationField(forms.CharField):
+    """Pick a known organisation or add one by typing its name."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Organisation"))
+        kwargs.setdefault("help_text", ORGANISATION_HELP)
+        kwargs.setdefault("max_length", 200)
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("widget", OrganisationInput)
+        super().__init__(**kwargs)
+
+
 class SignupProfileForm(forms.Form):
     """The few questions allauth's sign-up form adds: kept short on purpose."""
 
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    organisation = OrganisationField()
     country = LazyTypedChoiceField(
         label=_("Country"), choices=[("", "---------"), *countries], required=False
     )
@@ -32,6 +63,7 @@ class SignupProfileForm(forms.Form):
             user,
             first_name=self.cleaned_data["first_name"],
             last_name=self.cleaned_data["last_name"],
+            organisation_name=self.cleaned_data["organisation"],
             country=self.cleaned_data["country"],
             time_zone=self.cleaned_data["time_zone"],
         )
@@ -40,3 +72,56 @@ class SignupProfileForm(forms.Form):
 class TimeZoneChoiceForm(forms.Form):
     time_zone = TimeZoneField(widget=forms.Select(attrs={"data-guess-time-zone": ""}))
     next = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+class ProfileForm(forms.ModelForm):
+    """/me/: the member's own profile; the name lives on the user, the rest on Member."""
+
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    organisation_name = OrganisationField()
+    time_zone = TimeZoneField(widget=forms.Select(attrs={"data-guess-time-zone": ""}))
+    languages_spoken = forms.MultipleChoiceField(
+        label=_("Languages you speak"),
+        choices=LANGUAGES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Member
+        fields = [
+            "country",
+            "role",
+            "time_zone",
+            "preferred_language",
+            "languages_spoken",
+            "shown_as",
+        ]
+        widgets = {"shown_as": forms.RadioSelect}
+
+    field_order = ["first_name", "last_name", "organisation_name"]
+
+    def __init__(self, *args, instance: Member, **kwargs):
+        initial = {
+            "first_name": instance.user.first_name,
+            "last_name": instance.user.last_name,
+            "organisation_name": instance.organisation.name if instance.organisation else "",
+            **kwargs.pop("initial", {}),
+        }
+        super().__init__(*args, instance=instance, initial=initial, **kwargs)
+
+
+class MailPreferencesForm(forms.ModelForm):
+    class Meta:
+        model = Member
+        fields = list(PREFERENCE_FIELDS.values())
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("To make sure it is you."),
+    )

@@ -8,6 +8,29 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from a4ep_portal.models import PublishableModel
+from a4ep_portal.workflow import State
+
+# Languages members speak and may get mail in (ISO 639-1), as the series' audience speaks them.
+LANGUAGES = [
+    ("en", _("English")),
+    ("fr", _("French")),
+    ("es", _("Spanish")),
+    ("pt", _("Portuguese")),
+    ("ar", _("Arabic")),
+    ("bn", _("Bengali")),
+    ("ur", _("Urdu")),
+    ("hi", _("Hindi")),
+    ("ne", _("Nepali")),
+    ("id", _("Indonesian")),
+    ("tl", _("Tagalog")),
+    ("my", _("Burmese")),
+    ("sw", _("Swahili")),
+    ("so", _("Somali")),
+    ("ha", _("Hausa")),
+    ("am", _("Amharic")),
+]
+
 
 @functools.cache
 def known_time_zones() -> frozenset[str]:
@@ -79,7 +102,8 @@ class Organisation(models.Model):
 
     name = models.CharField(_("name"), max_length=200, unique=True)
     country = CountryField(_("country"), blank=True)
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    # Empty for an organisation a member added at sign-up, until organisers classify it.
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, blank=True)
     website = models.URLField(_("website"), blank=True)
     is_a4ep_member = models.BooleanField(_("A4EP member"), default=False)
 
@@ -129,6 +153,20 @@ class Member(models.Model):
         validators=[validate_time_zone],
         help_text=_("Every date and time on the portal and in your mail is shown in this zone."),
     )
+    preferred_language = models.CharField(
+        _("language for mail"),
+        max_length=8,
+        choices=LANGUAGES,
+        default="en",
+        help_text=_("We write to you in this language where we can, else in English."),
+    )
+    languages_spoken = models.JSONField(_("languages you speak"), default=list, blank=True)
+    # Mail preferences, one per kind of mailing; transactional mail (confirmations, password
+    # resets) is always sent. News is opt-in, the rest follows from registering.
+    wants_invitations = models.BooleanField(_("invitations to new dialogues"), default=True)
+    wants_reminders = models.BooleanField(_("reminders before a dialogue"), default=True)
+    wants_summaries = models.BooleanField(_("summaries and papers after a dialogue"), default=True)
+    wants_news = models.BooleanField(_("news from A4EP"), default=False)
 
     class Meta:
         verbose_name = _("member")
@@ -146,3 +184,155 @@ class Member(models.Model):
             name = self.user.get_full_name()
             return f"{name} ({organisation})" if name and organisation else name or organisation
         return self.user.first_name or organisation or str(_("A participant"))
+
+    def wants(self, kind: str) -> bool:
+        """Whether the member takes mailings of this kind (transactional: always)."""
+        field = PREFERENCE_FIELDS.get(kind)
+        return True if field is None else getattr(self, field)
+
+    def languages_spoken_display(self) -> list[str]:
+        names = dict(LANGUAGES)
+        return [str(names[code]) for code in self.languages_spoken if code in names]
+
+
+class MailKind(models.TextChoices):
+    TRANSACTIONAL = "transactional", _("Transactional (always sent)")
+    INVITATION = "invitation", _("Invitation to a new dialogue")
+    REMINDER = "reminder", _("Reminder")
+    SUMMARY = "summary", _("Summary and papers after a dialogue")
+    NEWS = "news", _("News")
+
+
+# The Member field that says whether a member takes each kind of mailing.
+PREFERENCE_FIELDS = {
+    MailKind.INVITATION: "wants_invitations",
+    MailKind.REMINDER: "wants_reminders",
+    MailKind.SUMMARY: "wants_summaries",
+    MailKind.NEWS: "wants_news",
+}
+
+
+class Mailing(PublishableModel):
+    """One message to an audience. Curated mailings go through the publishing workflow
+    (sending is its "publish" move); transactional ones go out at once to one member. Its
+    body is Markdown with per-recipient placeholders such as {{ first_name }}."""
+
+    class Audience(models.TextChoices):
+        ALL_MEMBERS = "all_members", _("All members")
+        REGISTRANTS = "registrants", _("Confirmed registrants of the dialogue")
+        WAITING_LIST = "waiting_list", _("The dialogue's waiting list")
+        ONE_MEMBER = "one_member", _("One member (the recipient)")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=MailKind.choices)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(
+        _("body"),
+        help_text=_(
+            "Markdown. Placeholders: {{ first_name }}, {{ full_name }}, {{ email }}, "
+            "{{ profile_url }}, {{ preferences_url }}."
+        ),
+    )
+    audience = models.CharField(_("audience"), max_length=20, choices=Audience.choices)
+    dialogue = models.ForeignKey(
+        "dialogues.Dialogue",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="mailings",
+        verbose_name=_("dialogue"),
+    )
+    recipient = models.ForeignKey(
+        Member,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recipient"),
+        help_text=_("For the audience “one member”."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    sent_at = models.DateTimeField(
+        _("sent"), null=True, blank=True, editable=False, help_text=_("When it was queued.")
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("mailing")
+        verbose_name_plural = _("mailings")
+        permissions = [("publish_mailing", _("Can approve, send and withdraw mailings"))]
+
+    def __str__(self) -> str:
+        return self.subject
+
+    def is_sent(self) -> bool:
+        return self.sent_at is not None
+
+    def is_transactional(self) -> bool:
+        return self.kind == MailKind.TRANSACTIONAL
+
+    def may_be_sent(self) -> bool:
+        return not self.is_sent() and (self.is_transactional() or self.state == State.APPROVED)
+
+
+class Delivery(models.Model):
+    """One mailing to one member: created before anything is sent, claimed under a row lock
+    by one worker, and marked sent as soon as the server accepted the message."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        SKIPPED = "skipped", _("Skipped")
+
+    mailing = models.ForeignKey(
+        Mailing, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("mailing")
+    )
+    # Emptied (with the address) when the account is deleted, so that counts stay true.
+    member = models.ForeignKey(
+        Member,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="deliveries",
+        verbose_name=_("member"),
+    )
+    address = models.EmailField(_("address"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error or reason"), blank=True)
+    queued_at = models.DateTimeField(_("queued"), null=True, blank=True)
+    claimed_at = models.DateTimeField(_("claimed by a worker"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["mailing", "pk"]
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        constraints = [
+            models.UniqueConstraint(fields=["mailing", "member"], name="one_delivery_per_member"),
+        ]
+        indexes = [models.Index(fields=["status", "queued_at"], name="delivery_status_queued")]
+
+    def __str__(self) -> str:
+        return f"{self.mailing} → {self.address or _('deleted member')}"

@@ -1,12 +1,32 @@
+import json
+
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_safe
 
-from .forms import TimeZoneChoiceForm
-from .services import set_member_time_zone
+from .forms import DeleteAccountForm, MailPreferencesForm, ProfileForm, TimeZoneChoiceForm
+from .models import MailKind, Member
+from .services import (
+    AccountError,
+    delete_account,
+    ensure_member,
+    export_member_data,
+    set_member_time_zone,
+    unsubscribe,
+    update_mail_preferences,
+    update_profile,
+)
 from .timezones import TZ_COOKIE
+from .unsubscribe import read_token
 
 ONE_YEAR = 365 * 24 * 3600
 
@@ -46,3 +66,77 @@ def choose_time_zone(request):
             }
         )
     return render(request, "members/time_zone.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request):
+    """/me/: the member's profile, shown and edited on one page."""
+    member = ensure_member(request.user)
+    form = ProfileForm(request.POST or None, instance=member)
+    if request.method == "POST" and form.is_valid():
+        update_profile(member, **form.cleaned_data)
+        messages.success(request, _("Your profile is saved."))
+        return redirect("profile")
+    return render(request, "members/profile.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mail_preferences(request):
+    member = ensure_member(request.user)
+    form = MailPreferencesForm(request.POST or None, instance=member)
+    if request.method == "POST" and form.is_valid():
+        update_mail_preferences(member, form.cleaned_data)
+        messages.success(request, _("Your mail preferences are saved."))
+        return redirect("mail_preferences")
+    return render(request, "members/mail_preferences.html", {"form": form})
+
+
+@login_required
+@require_safe
+@never_cache
+def data_download(request):
+    """Everything the portal holds about the member, as a JSON file."""
+    data = export_member_data(request.user)
+    response = HttpResponse(
+        json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json"
+    )
+    stamp = timezone.now().strftime("%Y-%m-%d")
+    response["Content-Disposition"] = f'attachment; filename="a4ep-dialogues-data-{stamp}.json"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete_account_view(request):
+    form = DeleteAccountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            delete_account(request.user, password=form.cleaned_data["password"])
+        except AccountError as error:
+            form.add_error("password", str(error))
+        else:
+            logout(request)
+            messages.success(request, _("Your account and your personal data are deleted."))
+            return redirect("home")
+    return render(request, "members/delete_account.html", {"form": form})
+
+
+@csrf_exempt  # RFC 8058: mail clients POST here without cookies or a form of ours
+@require_http_methods(["GET", "POST"])
+@never_cache
+def unsubscribe_view(request, token: str):
+    """A GET shows what the link does and changes nothing (mail scanners follow links); a
+    POST stops that one kind of mailing, without login."""
+    found = read_token(token)
+    member = Member.objects.filter(pk=found[0]).first() if found else None
+    if member is None:
+        response = render(request, "members/unsubscribe_invalid.html", status=400)
+        return response
+    kind = MailKind(found[1])
+    context = {"kind": kind, "member": member, "done": False}
+    if request.method == "POST":
+        unsubscribe(member, kind)
+        context["done"] = True
+    return render(request, "members/unsubscribe.html", context)

@@ -60,9 +60,20 @@ PAGES = [
     Page("/sitemap.xml", visitor=6, member=9, html=False),
     Page("/time-zone/", visitor=0, member=3),
     Page("/accounts/login/", visitor=0, member=None),
-    Page("/accounts/signup/", visitor=0, member=None),
+    # The organisations a newcomer may pick from.
+    Page("/accounts/signup/", visitor=1, member=None),
     Page("/accounts/password/reset/", visitor=0, member=None),
+    # A past dialogue also shows its localisation figures: three aggregate queries the first
+    # time (the visitor, walked first), then from the cache (the member, and /about/figures/).
+    Page("/dialogues/past-000/", visitor=16, member=15),
+    Page("/about/figures/", visitor=1, member=4),
+    Page("/topics/", visitor=1, member=4),
     # Member pages.
+    Page("/me/", visitor=None, member=4),
+    Page("/me/preferences/", visitor=None, member=3),
+    Page("/me/delete/", visitor=None, member=3),
+    # Profile, deliveries, registrations, questions, votes, topics, feedback.
+    Page("/me/data/", visitor=None, member=11, html=False),
     Page("/me/dialogues/", visitor=None, member=5),
     Page("/dialogues/open-dialogue/register/", visitor=None, member=6),
     Page("/me/dialogues/dialogue-000/cancel/", visitor=None, member=4),

@@ -13,7 +13,7 @@ from django.http import HttpResponse
 from django.test import Client
 from django.urls import include, path
 
-from dialogues.models import Dialogue, Registration
+from dialogues.models import Dialogue, Question, Registration
 from members.models import Member, User
 from papers.models import Paper
 from tests.factories import EditorFactory
@@ -301,7 +301,10 @@ def test_hostile_text_a_member_may_store_is_escaped_where_it_is_shown(site):
     )
     assert response.status_code == 302
     registration = Registration.objects.get(member__user=site, dialogue__slug="open-dialogue")
-    assert registration.question == SCRIPT
+    assert registration.needs == SCRIPT
+    # The question becomes a Question awaiting moderation, as plain text without the tags.
+    question = Question.objects.get(member__user=site)
+    assert "<script" not in question.text
     for url in ["/dialogues/open-dialogue/", "/me/dialogues/", response["Location"]]:
         assert_safe(client.get(url), url)
     staff = Client()
@@ -309,6 +312,8 @@ def test_hostile_text_a_member_may_store_is_escaped_where_it_is_shown(site):
     for url in [
         "/admin/dialogues/registration/",
         f"/admin/dialogues/registration/{registration.pk}/change/",
+        "/admin/dialogues/question/",
+        f"/admin/dialogues/question/{question.pk}/change/",
     ]:
         page = staff.get(url)
         assert page.status_code == 200, url

@@ -25,10 +25,14 @@ from .registration import (
     cancel_dialogue,
     cancel_registration,
     change_capacity,
+    confirmed_registrants,
+    erase_registration_details,
+    export_registrations,
     mark_attendance,
     promote_from_waiting_list,
     register_member,
     registration_closed_message,
+    waiting_registrants,
 )
 from .topics import (
     choose_topic,
@@ -40,6 +44,10 @@ from .topics import (
 )
 
 __all__ = [
+    "confirmed_registrants",
+    "erase_registration_details",
+    "export_registrations",
+    "waiting_registrants",
     "ParticipationError",
     "approve_questions",
     "ask_question",

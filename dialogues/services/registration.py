@@ -7,9 +7,10 @@ are counted by one transaction at a time; mail goes out after the commit.
 
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
+from datetime import UTC
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -194,3 +195,54 @@ def cancel_dialogue(dialogue: Dialogue, *, actor) -> Dialogue:
         for registration in dialogue.registrations.active():
             _notify(registration, "dialogue_cancelled")
     return dialogue
+
+
+# --- For members' data download, account deletion and mail audiences (members.hooks) ---------
+
+
+def export_registrations(member: Member) -> list[dict]:
+    """The member's registrations as JSON-able data, for their data download."""
+    registrations = (
+        Registration.objects.filter(member=member)
+        .select_related("dialogue")
+        .order_by("registered_at", "pk")
+    )
+
+    def utc(value):
+        return value.astimezone(UTC).isoformat() if value else None
+
+    return [
+        {
+            "dialogue": r.dialogue.title,
+            "starts_at": utc(r.dialogue.starts_at),
+            "status": r.status,
+            "organisation": r.organisation_name,
+            "role": r.role,
+            "language": r.language,
+            "needs": r.needs,
+            "consents_to_recording": r.consents_to_recording,
+            "attended": r.attended,
+            "registered_at": utc(r.registered_at),
+        }
+        for r in registrations
+    ]
+
+
+def erase_registration_details(member: Member) -> None:
+    """Blank what a member wrote when registering; the registrations stay, anonymous, so that
+    a dialogue's counts stay true."""
+    Registration.objects.filter(member=member).update(organisation_name="", role="", needs="")
+
+
+def confirmed_registrants(mailing) -> QuerySet[Member]:
+    return Member.objects.filter(
+        registrations__dialogue_id=mailing.dialogue_id,
+        registrations__status=Registration.Status.CONFIRMED,
+    )
+
+
+def waiting_registrants(mailing) -> QuerySet[Member]:
+    return Member.objects.filter(
+        registrations__dialogue_id=mailing.dialogue_id,
+        registrations__status=Registration.Status.WAITLISTED,
+    )

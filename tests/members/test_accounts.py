@@ -36,7 +36,7 @@ def _confirm_link(message) -> str:
 def _shown_user(client) -> str:
     """Who the home page says is logged in: the account link's text, or "" for a visitor."""
     html = client.get("/").content.decode()
-    match = re.search(r'<li><a href="/accounts/email/">([^<]*)</a></li>', html)
+    match = re.search(r'<li><a href="/me/">([^<]*)</a></li>', html)
     return match.group(1) if match else ""
 
 
@@ -115,6 +115,7 @@ def test_signup_form_asks_for_no_username(client):
         "email",
         "first_name",
         "last_name",
+        "organisation",
         "country",
         "time_zone",
         "password1",

@@ -1,0 +1,399 @@
+"""The mail outbox: every message the portal sends is a Delivery of a Mailing.
+
+Sending a mailing writes one delivery per member of its audience in one transaction and,
+after the commit, queues them in batches. A worker claims a batch under a row lock (queued ->
+sending), sends it over one SMTP connection and commits each delivery as sent right after the
+server accepted it, so a redelivered task skips it. A killed worker leaves at most the one
+message in flight unrecorded; its claimed deliveries go back to the queue after
+CELERY_VISIBILITY_TIMEOUT (requeue_stuck_deliveries, run by the beat scheduler).
+"""
+
+import contextlib
+import smtplib
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.mail import get_connection
+from django.db import connection, transaction
+from django.db.models import BooleanField, F, Q, Value
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from a4ep_portal.services import move_item
+from a4ep_portal.workflow import State
+
+from .. import hooks
+from ..models import PREFERENCE_FIELDS, Delivery, Mailing, MailKind, Member
+from .composing import Composer, _zone
+
+
+class MailingError(Exception):
+    """A mailing that cannot be sent as asked, with a message for the organiser."""
+
+
+# --- Creating and queueing deliveries -------------------------------------------------------
+
+
+def audience_members(mailing: Mailing):
+    """The members a mailing goes to (a queryset)."""
+    audience = mailing.audience
+    if audience == Mailing.Audience.ALL_MEMBERS:
+        return Member.objects.all()
+    if audience == Mailing.Audience.ONE_MEMBER:
+        if mailing.recipient_id is None:
+            raise MailingError(_("A mailing to one member needs its recipient."))
+        return Member.objects.filter(pk=mailing.recipient_id)
+    function = hooks.audience_function(audience)
+    if function is None:
+        raise MailingError(_("Nobody can resolve the audience “%s”.") % audience)
+    if mailing.dialogue_id is None:
+        raise MailingError(_("A mailing to a dialogue's registrants needs its dialogue."))
+    return function(mailing)
+
+
+def _skip_reason(is_active: bool, wants: bool) -> str:
+    if not is_active:
+        return _("The account is inactive.")
+    if not wants:
+        return _("The member opted out of this kind of mail.")
+    return ""
+
+
+def _create_deliveries(mailing: Mailing) -> list[int]:
+    """Write the mailing's deliveries (inside the caller's transaction); return the queued."""
+    now = timezone.now()
+    # Transactional mail has no preference: it goes to every active account.
+    preference = PREFERENCE_FIELDS.get(mailing.kind)
+    wants = F(preference) if preference else Value(True, output_field=BooleanField())
+    rows = (
+        audience_members(mailing)
+        .order_by("pk")
+        .values_list("pk", "user__email", "user__is_active", wants)
+    )
+    deliveries = []
+    for pk, address, is_active, wanted in rows.iterator(chunk_size=2000):
+        reason = _skip_reason(is_active, wanted)
+        deliveries.append(
+            Delivery(
+                mailing=mailing,
+                member_id=pk,
+                address=address,
+                status=Delivery.Status.SKIPPED if reason else Delivery.Status.QUEUED,
+                last_error=reason,
+                queued_at=now,
+            )
+        )
+    Delivery.objects.bulk_create(deliveries, batch_size=1000, ignore_conflicts=True)
+    mailing.sent_at = now
+    mailing.save(update_fields=["sent_at"])
+    return list(
+        mailing.deliveries.filter(status=Delivery.Status.QUEUED)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def queue_deliveries(delivery_ids: list[int]) -> None:
+    """Hand the deliveries to the workers in batches of MAIL_BATCH_SIZE."""
+    from ..tasks import send_deliveries  # tasks call services; imported late on purpose
+
+    size = settings.MAIL_BATCH_SIZE
+    for start in range(0, len(delivery_ids), size):
+        send_deliveries.apply_async(
+            kwargs={"delivery_ids": delivery_ids[start : start + size]},
+            queue=settings.MAIL_QUEUE,
+        )
+
+
+def _release(mailing: Mailing) -> None:
+    queued = _create_deliveries(mailing)
+    transaction.on_commit(lambda: queue_deliveries(queued))
+
+
+def send_mailing(mailing: Mailing, *, actor=None) -> Mailing:
+    """Send an approved (or transactional) mailing: write its deliveries, skipped for members
+    who opted out or are inactive, mark it sent, and queue the rest after the commit. A
+    curated mailing makes the workflow's "publish" move (by `actor`, or the scheduler when
+    None). Sending again changes nothing."""
+    if mailing.is_sent():
+        return mailing
+    if not mailing.may_be_sent():
+        raise MailingError(
+            _("Only approved mailings can be sent; this one is %(state)s.")
+            % {"state": mailing.get_state_display().lower()}
+        )
+    audience_members(mailing)  # a mailing with no audience fails here, before any change
+    if mailing.is_transactional():
+        with transaction.atomic():
+            locked = Mailing.objects.select_for_update().get(pk=mailing.pk)
+            if locked.is_sent():
+                return locked
+            locked.state = State.PUBLISHED
+            locked.state_changed_at = timezone.now()
+            locked.save(update_fields=["state", "state_changed_at"])
+            _release(locked)
+        mailing.refresh_from_db()
+        return mailing
+
+    def effect(item: Mailing, move: str, actor) -> None:
+        if not item.is_sent():
+            _release(item)
+
+    return move_item(
+        mailing, "publish", actor=actor, note=_("Sent."), effect=effect, scheduled=actor is None
+    )
+
+
+def move_mailing(mailing: Mailing, move: str, *, actor, note: str = "") -> Mailing:
+    """Make a workflow move on a curated mailing; approving records the approver, and
+    "publish" sends it."""
+    if move == "publish":
+        return send_mailing(mailing, actor=actor)
+
+    def effect(item: Mailing, move: str, actor) -> None:
+        if move == "approve":
+            item.approved_by = actor
+            item.save(update_fields=["approved_by"])
+
+    return move_item(mailing, move, actor=actor, note=note, effect=effect)
+
+
+def send_transactional(
+    member: Member,
+    *,
+    subject: str,
+    body: str = "",
+    template: str = "",
+    context: dict | None = None,
+    dialogue=None,
+    created_by=None,
+) -> Mailing:
+    """Mail one member at once, whatever their preferences (confirmations, account mail).
+    The body is Markdown, given or rendered from `template` in the member's language and
+    zone; it is queued after the caller's transaction commits."""
+    if template:
+        zone = _zone(member.time_zone)
+        with translation.override(member.preferred_language), timezone.override(zone):
+            body = render_to_string(template, {**(context or {}), "member": member})
+    mailing = Mailing.objects.create(
+        kind=MailKind.TRANSACTIONAL,
+        subject=subject,
+        body=body,
+        audience=Mailing.Audience.ONE_MEMBER,
+        recipient=member,
+        dialogue=dialogue,
+        created_by=created_by,
+        state=State.APPROVED,
+    )
+    return send_mailing(mailing)
+
+
+# --- Sending a batch ------------------------------------------------------------------------
+
+
+@dataclass
+class BatchOutcome:
+    sent: int = 0
+    failed: int = 0
+    skipped: int = 0
+    retry_ids: list[int] = field(default_factory=list)
+    error: str = ""
+
+
+def _describe(error: BaseException) -> str:
+    return f"{type(error).__name__}: {error}"[:1000]
+
+
+def is_transient(error: BaseException) -> bool:
+    """Worth trying again later: SMTP 4xx replies, a refused, dropped or timed-out connection.
+    Everything else (5xx replies, bad addresses, our own bugs) is permanent."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _message in error.recipients.values()]
+        return bool(codes) and all(400 <= code < 500 for code in codes)
+    if isinstance(error, smtplib.SMTPResponseException):
+        return 400 <= error.smtp_code < 500
+    if isinstance(error, smtplib.SMTPServerDisconnected):
+        return True
+    if isinstance(error, smtplib.SMTPException):
+        return False
+    return isinstance(error, ConnectionError | TimeoutError)
+
+
+def _throttle() -> None:
+    """Keep to MAIL_RATE_PER_SECOND across every worker, counted in the shared cache."""
+    rate = settings.MAIL_RATE_PER_SECOND
+    if not rate:
+        return
+    while True:
+        second = int(time.time())
+        key = f"members:mail-rate:{second}"
+        cache.add(key, 0, timeout=10)
+        if cache.incr(key) <= rate:
+            return
+        time.sleep(max(second + 1 - time.time(), 0.001))
+
+
+def _claim(delivery_ids: list[int]) -> list[int]:
+    """Mark the still-queued deliveries as sending, under a row lock; skip ones another
+    worker holds. Returns what this worker now owns."""
+    with transaction.atomic():
+        claimed = list(
+            Delivery.objects.select_for_update(skip_locked=True)
+            .filter(pk__in=delivery_ids, status=Delivery.Status.QUEUED)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        Delivery.objects.filter(pk__in=claimed).update(
+            status=Delivery.Status.SENDING, claimed_at=timezone.now(), attempts=F("attempts") + 1
+        )
+    return claimed
+
+
+def _finish(delivery: Delivery, status: str, reason: str = "") -> None:
+    Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.SENDING).update(
+        status=status, last_error=reason
+    )
+
+
+def _back_to_queue(ids: list[int], reason: str) -> None:
+    Delivery.objects.filter(pk__in=ids, status=Delivery.Status.SENDING).update(
+        status=Delivery.Status.QUEUED, last_error=reason, queued_at=timezone.now()
+    )
+
+
+@contextlib.contextmanager
+def _commits_without_waiting_for_disk():
+    """On PostgreSQL, let this connection's commits return before the WAL reaches the disk
+    (synchronous_commit off), for the "sent" marks only. Each is still committed before the
+    next message goes out, and visible to every worker at once; only a crash of PostgreSQL
+    itself could lose the last fraction of a second of marks, which would make those few
+    messages go out twice, never be lost. Waiting for the disk would cost a flush per
+    message and halve the throughput."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO OFF")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET synchronous_commit")
+
+
+def send_delivery_batch(delivery_ids: list[int]) -> BatchOutcome:
+    """Send the queued deliveries among these ids over one SMTP connection: each becomes
+    sent, skipped (opted out or gone since it was queued), failed (permanent error), or goes
+    back to the queue for a retry (transient error; listed in the outcome)."""
+    outcome = BatchOutcome()
+    claimed = _claim(delivery_ids)
+    if not claimed:
+        return outcome
+    with _commits_without_waiting_for_disk():
+        _send_claimed(claimed, outcome)
+    return outcome
+
+
+def _send_claimed(claimed: list[int], outcome: BatchOutcome) -> None:
+    deliveries = list(
+        Delivery.objects.filter(pk__in=claimed)
+        .select_related("mailing__dialogue", "member__user")
+        .order_by("pk")
+    )
+    composers: dict[int, Composer] = {}
+    smtp = None
+    try:
+        for index, delivery in enumerate(deliveries):
+            member, mailing = delivery.member, delivery.mailing
+            reason = ""
+            if member is None or not delivery.address:
+                reason = _("The account was deleted.")
+            else:
+                reason = _skip_reason(member.user.is_active, member.wants(mailing.kind))
+            if reason:
+                _finish(delivery, Delivery.Status.SKIPPED, reason)
+                outcome.skipped += 1
+                continue
+            try:
+                composer = composers.setdefault(mailing.pk, Composer(mailing))
+                message = composer.compose(delivery)
+                _throttle()
+                if smtp is None:
+                    smtp = get_connection()
+                    smtp.open()
+                smtp.send_messages([message])
+            except Exception as error:
+                if not is_transient(error):
+                    _finish(delivery, Delivery.Status.FAILED, _describe(error))
+                    outcome.failed += 1
+                    continue
+                outcome.error = _describe(error)
+                if isinstance(error, smtplib.SMTPRecipientsRefused):
+                    retry = [delivery.pk]  # this address only; the connection is fine
+                else:
+                    retry = [d.pk for d in deliveries[index:]]
+                _back_to_queue(retry, outcome.error)
+                outcome.retry_ids.extend(retry)
+                if len(retry) > 1:
+                    break
+                continue
+            Delivery.objects.filter(pk=delivery.pk).update(
+                status=Delivery.Status.SENT, sent_at=timezone.now(), last_error=""
+            )
+            outcome.sent += 1
+    finally:
+        if smtp is not None:
+            # A dead connection has nothing left to close.
+            with contextlib.suppress(Exception):
+                smtp.close()
+
+
+def give_up_deliveries(delivery_ids: list[int], reason: str) -> int:
+    """Record as failed the queued deliveries whose transient errors outlasted the retries."""
+    return Delivery.objects.filter(pk__in=delivery_ids, status=Delivery.Status.QUEUED).update(
+        status=Delivery.Status.FAILED, last_error=reason
+    )
+
+
+# --- Recovery -------------------------------------------------------------------------------
+
+
+def requeue_stuck_deliveries(*, now: datetime | None = None) -> int:
+    """Queue again the deliveries queued or claimed longer ago than CELERY_VISIBILITY_TIMEOUT
+    (their task was lost with the broker, or their worker died); return how many."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=settings.CELERY_VISIBILITY_TIMEOUT)
+    stuck = Q(status=Delivery.Status.QUEUED, queued_at__lt=cutoff) | Q(
+        status=Delivery.Status.SENDING, claimed_at__lt=cutoff
+    )
+    with transaction.atomic():
+        ids = list(
+            Delivery.objects.select_for_update(skip_locked=True)
+            .filter(stuck)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        Delivery.objects.filter(pk__in=ids).update(status=Delivery.Status.QUEUED, queued_at=now)
+        transaction.on_commit(lambda: queue_deliveries(ids))
+    return len(ids)
+
+
+def retry_failed_deliveries(deliveries, *, actor) -> int:
+    """Queue the failed deliveries among these again (admin's "retry failed"); return how
+    many."""
+    with transaction.atomic():
+        ids = list(
+            Delivery.objects.select_for_update()
+            .filter(pk__in=[d.pk for d in deliveries], status=Delivery.Status.FAILED)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        Delivery.objects.filter(pk__in=ids).update(
+            status=Delivery.Status.QUEUED, queued_at=timezone.now()
+        )
+        transaction.on_commit(lambda: queue_deliveries(ids))
+    return len(ids)

@@ -1,0 +1,37 @@
+"""The outbox's tasks; members.services does the work. acks_late and reject-on-worker-lost
+are global (settings), so a killed worker's batch is redone, and the claim on each delivery
+makes redoing it harmless."""
+
+from celery import shared_task
+from django.conf import settings
+
+from .services.outbox import give_up_deliveries, requeue_stuck_deliveries, send_delivery_batch
+
+MAX_RETRIES = 5
+
+
+def backoff(retries: int) -> int:
+    """Seconds before retry number `retries + 1`: 30 s doubling, never above 15 minutes (well
+    under the visibility timeout, so a waiting retry is not taken for a lost one)."""
+    return min(30 * 2**retries, 900)
+
+
+@shared_task(name="members.send_deliveries", bind=True, max_retries=MAX_RETRIES)
+def send_deliveries(self, *, delivery_ids: list[int]) -> dict:
+    """Send a batch of deliveries over one SMTP connection; retry the transient failures."""
+    outcome = send_delivery_batch(delivery_ids)
+    if outcome.retry_ids:
+        if self.request.retries < self.max_retries:
+            raise self.retry(
+                kwargs={"delivery_ids": outcome.retry_ids},
+                countdown=backoff(self.request.retries),
+                queue=settings.MAIL_QUEUE,
+            )
+        give_up_deliveries(outcome.retry_ids, outcome.error)
+    return {"sent": outcome.sent, "failed": outcome.failed, "skipped": outcome.skipped}
+
+
+@shared_task(name="members.requeue_stuck_deliveries")
+def requeue_stuck_deliveries_task() -> int:
+    """Queue again the deliveries a lost task or a killed worker left behind."""
+    return requeue_stuck_deliveries()
