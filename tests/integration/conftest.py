@@ -1,10 +1,12 @@
 """Fixtures for tests that start other processes (a Celery worker, gunicorn, manage.py, moto's
 S3 server) against the test database and the test Redis."""
 
+import logging
 import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -82,3 +84,36 @@ def s3_endpoint():
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+class Sink:
+    """aiosmtpd handler that keeps every message it accepted."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.messages: list[tuple[list[str], bytes]] = []
+        self.port = 0
+
+    async def handle_DATA(self, server, session, envelope):
+        with self.lock:
+            self.messages.append((list(envelope.rcpt_tos), envelope.original_content))
+        return "250 Message accepted for delivery"
+
+    def count(self) -> int:
+        with self.lock:
+            return len(self.messages)
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on loopback that accepts and keeps every message."""
+    from aiosmtpd.controller import Controller
+
+    # aiosmtpd logs every SMTP command at INFO: thousands of lines that slow the server down.
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
+    sink = Sink()
+    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    sink.port = controller.port
+    yield sink
+    controller.stop()

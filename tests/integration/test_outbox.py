@@ -6,17 +6,13 @@ got it twice more than once per killed worker, and opted-out members got nothing
 import collections
 import email
 import email.policy
-import logging
 import os
 import signal
-import socket
 import subprocess
-import threading
 import time
 import uuid
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.conf import settings
 from django.db import transaction
 
@@ -37,41 +33,6 @@ pytestmark = [
 MEMBERS = 2000
 SITE = "https://dialogues.a4ep.example"
 VISIBILITY_TIMEOUT = 5  # seconds, for the child processes: a stuck delivery is soon retried
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Sink:
-    """aiosmtpd handler that keeps every message it accepted."""
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.messages: list[tuple[list[str], bytes]] = []
-
-    async def handle_DATA(self, server, session, envelope):
-        with self.lock:
-            self.messages.append((list(envelope.rcpt_tos), envelope.original_content))
-        return "250 Message accepted for delivery"
-
-    def count(self) -> int:
-        with self.lock:
-            return len(self.messages)
-
-
-@pytest.fixture
-def smtp_server():
-    # aiosmtpd logs every SMTP command at INFO: thousands of lines that slow the server down.
-    logging.getLogger("mail.log").setLevel(logging.WARNING)
-    sink = Sink()
-    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    sink.port = controller.port
-    yield sink
-    controller.stop()
 
 
 @pytest.fixture

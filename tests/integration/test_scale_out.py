@@ -8,6 +8,7 @@ loopback; so the test's Browser sends the cookies back itself, as browsers do fo
 The cookies are exactly what production sets.
 """
 
+import collections
 import os
 import re
 import signal
@@ -23,7 +24,9 @@ import requests
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.utils import timezone
 
-from members.models import User
+from a4ep_portal.workflow import State
+from members.models import Mailing, MailKind, Member, User
+from members.services import send_mailing
 from papers.models import Paper
 from tests.factories import (
     DialogueFactory,
@@ -39,6 +42,7 @@ from .conftest import BASE_DIR, S3_CREDENTIALS, VENV_BIN, free_port
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.redis,
+    pytest.mark.celery_worker,
     pytest.mark.django_db(transaction=True),
 ]
 
@@ -138,7 +142,9 @@ def static_root(tmp_path_factory):
 
 
 @pytest.fixture
-def cluster(request, child_env, s3_endpoint, static_root, tmp_path, transactional_db) -> Cluster:
+def cluster(
+    request, child_env, s3_endpoint, static_root, smtp_server, settings, tmp_path, transactional_db
+) -> Cluster:
     """Two web nodes and two workers (one queue of their own), stopped after the test; their
     logs are printed, which pytest shows when the test failed."""
     bucket = f"a4ep-scale-{uuid.uuid4().hex[:12]}"
@@ -151,7 +157,7 @@ def cluster(request, child_env, s3_endpoint, static_root, tmp_path, transactiona
         "ALLOWED_HOSTS": "127.0.0.1",
         "SITE_URL": "http://127.0.0.1",
         "SECURE_SSL_REDIRECT": "false",
-        "EMAIL_URL": "dummymail://",
+        "EMAIL_URL": f"smtp://127.0.0.1:{smtp_server.port}",
         "STATIC_ROOT": str(static_root),
         "AWS_STORAGE_BUCKET_NAME": bucket,
         "AWS_S3_ENDPOINT_URL": s3_endpoint,
@@ -161,6 +167,9 @@ def cluster(request, child_env, s3_endpoint, static_root, tmp_path, transactiona
         "LOG_LEVEL": "WARNING",
     }
     queue = f"test-{uuid.uuid4().hex}"
+    # Mail goes to the cluster's own queue, from the nodes and from this test process alike.
+    env["MAIL_QUEUE"] = settings.MAIL_QUEUE = queue
+    env["MAIL_BATCH_SIZE"] = "50"
     children: list[Child] = []
 
     def stop() -> None:
@@ -194,6 +203,7 @@ def cluster(request, child_env, s3_endpoint, static_root, tmp_path, transactiona
         workers.append(Child(name, command, env, tmp_path / f"{name}.log"))
         children.append(workers[-1])
     cluster = Cluster(nodes, workers, bucket, s3)
+    cluster.smtp = smtp_server
     cluster.wait_until_up()
     return cluster
 
@@ -379,3 +389,37 @@ def test_when_node_a_is_killed_node_b_keeps_serving(cluster):
     served_after = [path for at, path, _status in results["b"] if at > killed_at]
     assert served_after.count("/readyz") >= 3
     assert set(served_after) == set(paths)
+
+
+def test_a_mailing_to_2000_members_is_split_across_both_workers_each_member_once(cluster):
+    users = User.objects.bulk_create(
+        User(email=f"member{n:04}@example.org", first_name=f"M{n}", password="!")
+        for n in range(2000)
+    )
+    # bulk_create sends no post_save signal, so the profiles are made here.
+    Member.objects.bulk_create(Member(user=user, wants_invitations=True) for user in users)
+    mailing = Mailing.objects.create(
+        kind=MailKind.INVITATION,
+        subject="Dialogue 6 is announced",
+        body="Dear {{ first_name }}, registration is open.",
+        audience=Mailing.Audience.ALL_MEMBERS,
+        state=State.APPROVED,
+    )
+
+    send_mailing(mailing)
+
+    deadline = time.monotonic() + 120
+    while mailing.deliveries.filter(status__in=["queued", "sending"]).exists():
+        for worker in cluster.workers:
+            assert worker.process.poll() is None, f"{worker.name} died"
+        assert time.monotonic() < deadline, "the mailing did not finish in 120 s"
+        time.sleep(0.2)
+    received = collections.Counter(
+        rcpt for rcpts, _content in cluster.smtp.messages for rcpt in rcpts
+    )
+    assert set(received) == {user.email for user in users}
+    assert max(received.values()) == 1
+    assert mailing.deliveries.filter(status="sent").count() == 2000
+    # Both workers took batches of it.
+    for worker in cluster.workers:
+        assert worker.log().count("members.send_deliveries") > 0, worker.name
