@@ -65,8 +65,9 @@ PAGES = [
     Page("/accounts/password/reset/", visitor=0, member=None),
     # A past dialogue also shows its localisation figures: three aggregate queries the first
     # time (the visitor, walked first), then from the cache (the member, and /about/figures/).
-    Page("/dialogues/past-000/", visitor=16, member=15),
-    Page("/about/figures/", visitor=1, member=4),
+    # The query-count walk keeps the cache in memory, so these are the same on every setup.
+    Page("/dialogues/past-000/", visitor=10, member=14),
+    Page("/about/figures/", visitor=0, member=3),
     Page("/topics/", visitor=1, member=4),
     # Member pages.
     Page("/me/", visitor=None, member=4),

@@ -11,6 +11,18 @@ from tests.pages import PAGES, build_site
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _cache_outside_the_database(settings):
+    """An empty in-process cache, so that the exact counts are the same whether the cache is
+    the database (a bare machine) or Redis (CI): cached figures cost no query either way."""
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "qc"}
+    }
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 def _query_counts(member_user) -> dict[tuple[str, str], int | None]:
     clients = {"visitor": Client(), "member": Client()}
     clients["member"].force_login(member_user)
