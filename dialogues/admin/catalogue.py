@@ -237,6 +237,11 @@ class RegistrationAdmin(admin.ModelAdmin):
         "registered_at",
         "confirmed_at",
         "cancelled_at",
+        # Through the services only: the breakout group's capacity is checked when a member
+        # picks one or by the auto-assign action; attendance by the mark actions, which also
+        # refresh the localisation figures.
+        "breakout_group",
+        "attended",
     ]
     fields = [
         *readonly_fields,
@@ -245,8 +250,6 @@ class RegistrationAdmin(admin.ModelAdmin):
         "language",
         "needs",
         "consents_to_recording",
-        "breakout_group",
-        "attended",
     ]
     actions = ["mark_attended", "mark_absent", "cancel_registrations", "export_csv"]
     change_list_template = "admin/dialogues/registration/change_list.html"

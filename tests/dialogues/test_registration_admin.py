@@ -8,6 +8,7 @@ from django.test import Client
 from dialogues.models import Dialogue, Registration
 from members.models import Organisation
 from tests.factories import (
+    BreakoutGroupFactory,
     DialogueFactory,
     EditorFactory,
     PublisherFactory,
@@ -167,3 +168,31 @@ def test_registrations_cannot_be_added_or_deleted_in_admin(dialogue):
     client = logged_in(PublisherFactory())
     assert client.get(f"{CHANGELIST}add/").status_code == 403
     assert client.get(f"{CHANGELIST}{registration.pk}/delete/").status_code == 403
+
+
+def test_registration_change_form_cannot_bypass_group_capacity_or_attendance(dialogue):
+    full = BreakoutGroupFactory(dialogue=dialogue, capacity=1)
+    RegistrationFactory(dialogue=dialogue, breakout_group=full)
+    registration = RegistrationFactory(dialogue=dialogue)
+    url = f"{CHANGELIST}{registration.pk}/change/"
+    client = logged_in(PublisherFactory())
+    response = client.post(
+        url,
+        {
+            "organisation_name": "Coast Trust",
+            "role": "Director",
+            "language": "en",
+            "needs": "",
+            "breakout_group": full.pk,
+            "attended": "on",
+        },
+    )
+    assert response.status_code == 302
+    registration.refresh_from_db()
+    # Organisers may correct what the member typed; group and attendance go through services.
+    assert (registration.role, registration.breakout_group, registration.attended) == (
+        "Director",
+        None,
+        False,
+    )
+    assert full.registrations.count() == 1
