@@ -4,11 +4,13 @@ import json
 import os
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from tests.factories import DialogueFactory, RegistrationFactory, UserFactory
 
@@ -138,3 +140,16 @@ def test_cached_pages_follow_the_visitors_time_zone(client, page_cache):
     karachi = client.get("/dialogues/accountability/").content.decode()
     assert "(UTC)" in utc
     assert "(Asia/Karachi)" in karachi
+
+
+@pytest.mark.django_db
+def test_marking_attendance_refreshes_a_past_dialogues_cached_figures(client, page_cache):
+    from dialogues.services import mark_attendance
+    from tests.factories import EditorFactory
+
+    past = DialogueFactory(slug="past", starts_at=timezone.now() - timedelta(days=3))
+    registration = RegistrationFactory(dialogue=past)
+    before = client.get("/dialogues/past/").content
+    assert client.get("/dialogues/past/").content == before  # from the cache
+    mark_attendance([registration], attended=True, actor=EditorFactory())
+    assert client.get("/dialogues/past/").content != before

@@ -14,6 +14,7 @@ from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from a4ep_portal.pagecache import invalidate_public_pages
 from members.models import Member
 
 from ..figures import forget_figures
@@ -180,7 +181,10 @@ def mark_attendance(registrations: Iterable[Registration], *, attended: bool, ac
         .update(attended=attended)
     )
     if changed:
-        forget_figures()  # attendees count in the localisation figures; update() sends no signal
+        # Attendees count in the localisation figures, which past dialogue pages show to
+        # visitors too; update() sends no signal, so both caches are dropped here.
+        forget_figures()
+        invalidate_public_pages()
     return changed
 
 
