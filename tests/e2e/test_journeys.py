@@ -1,6 +1,7 @@
 """Whole journeys through the portal in a real browser, each with JavaScript on and off:
-a newcomer signs up and registers, an editor and a publisher take a paper to the public, and a
-seat freed by a cancellation goes to the first member on the waiting list."""
+a newcomer signs up, registers, asks a question and fills in the profile, an editor and a
+publisher take a paper to the public, and a seat freed by a cancellation goes to the first
+member on the waiting list."""
 
 import re
 
@@ -8,8 +9,9 @@ import pytest
 from django.core.cache import cache
 from playwright.sync_api import expect
 
-from dialogues.models import Registration
+from dialogues.models import Question, Registration
 from dialogues.services import RegistrationDetails, register_member
+from members.models import Member
 from tests.e2e.conftest import text_of
 from tests.factories import DialogueFactory, EditorFactory, PublisherFactory, UserFactory
 
@@ -67,6 +69,32 @@ def test_newcomer_signs_up_confirms_registers_and_adds_it_to_the_calendar(
     expect(page.locator(".join-link a")).to_have_text(JOIN_URL)
     confirmation = mailbox.to("amina@example.org")[-1]
     assert JOIN_URL in text_of(confirmation)
+
+    # A question for the speakers, from the dialogue page: it waits for the moderators.
+    page.get_by_label("Your question").fill("Who funds local leadership after the crisis?")
+    page.get_by_role("button", name="Send the question").click()
+    expect(page.get_by_role("status")).to_have_text(
+        "Thank you. Your question is shown once the organisers have read it."
+    )
+    question = Question.objects.get(member__user__email="amina@example.org")
+    assert (question.text, question.status) == (
+        "Who funds local leadership after the crisis?",
+        "pending",
+    )
+
+    # The profile: organisation (a new one is added), role and how other registrants see her.
+    page.goto("/me/")
+    page.get_by_role("combobox", name="Organisation (optional)").fill("Coast Trust")
+    page.get_by_role("textbox", name="Role (optional)").fill("Programme officer")
+    page.get_by_label("My organisation only").check()
+    page.get_by_role("button", name="Save your profile").click()
+    expect(page.get_by_role("status")).to_have_text("Your profile is saved.")
+    member = Member.objects.get(user__email="amina@example.org")
+    assert (member.role, member.shown_as, member.organisation.name) == (
+        "Programme officer",
+        "organisation",
+        "Coast Trust",
+    )
 
     page.get_by_role("link", name="Your dialogues").first.click()
     with page.expect_download() as download:
