@@ -241,7 +241,12 @@ class MailingAdmin(WorkflowAdminMixin, admin.ModelAdmin):
                 "publish_at",
                 *self.readonly_fields,
             ]
+        if obj is None:
+            return MailingForm.Meta.fields
         return [*MailingForm.Meta.fields, *self.readonly_fields]
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else []  # no history before it exists
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.is_sent():
