@@ -25,7 +25,6 @@ from .models import Delivery, Mailing, MailKind, Member, Organisation, User
 from .services import (
     MailingError,
     audience_size,
-    ensure_member,
     move_mailing,
     preview_message,
     retry_failed_deliveries,
@@ -296,7 +295,7 @@ class MailingAdmin(WorkflowAdminMixin, admin.ModelAdmin):
             except MailingError:
                 audience = Member.objects.none()
             sample = audience.select_related("user").order_by("pk").first()
-            sample = sample or ensure_member(request.user)
+            sample = sample or Member.objects.filter(user=request.user).first()
         message = preview_message(mailing, sample, actor=request.user)
         html = message.alternatives[0][0]
         body = re.search(r"<body[^>]*>(.*)</body>", html, re.DOTALL)
