@@ -297,3 +297,71 @@ def test_mailing_and_delivery_lists_cost_the_same_queries_for_1_or_many(client, 
     add_mailings(20, 10)
     many = [_changelist_queries(client, f"/admin/members/{m}/") for m in ("mailing", "delivery")]
     assert many == few
+
+
+def _edit(client, mailing, **changes):
+    prefix = "a4ep_portal-workflowevent-content_type-object_id"
+    data = {
+        "kind": mailing.kind,
+        "subject": mailing.subject,
+        "body": mailing.body,
+        "dialogue": mailing.dialogue_id,
+        "details": mailing.details,
+        "audience": mailing.audience,
+        "guest_addresses": mailing.guest_addresses,
+        "publish_at_0": "",
+        "publish_at_1": "",
+        f"{prefix}-TOTAL_FORMS": 0,
+        f"{prefix}-INITIAL_FORMS": 0,
+        "_save": "Save",
+        **changes,
+    }
+    return client.post(f"/admin/members/mailing/{mailing.pk}/change/", data)
+
+
+def test_editing_an_approved_mailing_sends_it_back_to_review_and_stops_its_schedule(
+    client, invitation, publisher, other_publisher
+):
+    later = timezone.now() + timedelta(hours=3)
+    Mailing.objects.filter(pk=invitation.pk).update(publish_at=later, state=State.IN_REVIEW)
+    log_in(client, publisher)
+    move(client, invitation, "approve")
+    invitation.refresh_from_db()
+    assert invitation.state == State.APPROVED
+
+    log_in(client, other_publisher)
+    response = _edit(
+        client,
+        invitation,
+        subject="Invitation: Accountability (new date)",
+        publish_at_0=later.date().isoformat(),
+        publish_at_1=later.strftime("%H:%M:%S"),
+    )
+    assert response.status_code == 302
+    invitation.refresh_from_db()
+    assert invitation.subject == "Invitation: Accountability (new date)"
+    assert (invitation.state, invitation.last_edited_by) == (State.IN_REVIEW, other_publisher)
+    assert send_scheduled_mailings(now=later + timedelta(minutes=1)) == []
+    assert invitation.deliveries.count() == 0
+
+
+def test_the_dialogue_list_action_drafts_an_invitation_to_each_announced_dialogue(
+    client, dialogue, editor
+):
+    other = DialogueFactory(title="Funding")
+    unannounced = DialogueFactory(title="Not yet", status=Dialogue.Status.DRAFT)
+    response = log_in(client, editor).post(
+        "/admin/dialogues/dialogue/",
+        {
+            "action": "create_invitations",
+            "_selected_action": [dialogue.pk, other.pk, unannounced.pk],
+        },
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "2 draft invitations created" in page
+    assert "“Not yet” is not" in page
+    assert sorted(Mailing.objects.values_list("subject", "state")) == [
+        ("Invitation: Accountability", "draft"),
+        ("Invitation: Funding", "draft"),
+    ]
