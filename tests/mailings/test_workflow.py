@@ -365,3 +365,11 @@ def test_the_dialogue_list_action_drafts_an_invitation_to_each_announced_dialogu
         ("Invitation: Accountability", "draft"),
         ("Invitation: Funding", "draft"),
     ]
+
+
+def test_preview_page_carries_no_inline_script_or_style(client, invitation, editor):
+    page = log_in(client, editor).get(f"/admin/members/mailing/{invitation.pk}/preview/")
+    preview = page.content.decode().split('<div class="mail-preview"')[1]
+    assert "<script" not in preview
+    assert "style=" not in preview
+    assert "Register for this dialogue" in preview
