@@ -1,6 +1,8 @@
 """The message a delivery sends: the mailing's Markdown body in the site's mail layout, as
 text and HTML, in the member's language and time zone, with one-click unsubscribe headers
-on everything but transactional mail.
+on everything but transactional mail, and the mailing's attachments. A non-member invited by
+address gets the site's language, UTC, a sign-up link and no unsubscribe link (there is
+nothing to unsubscribe from: the address is kept only for this mailing's delivery record).
 
 A worker composes thousands of messages per mailing, so the layout is rendered once per
 (language, zone) with tokens where per-recipient values go; each message then only swaps
@@ -16,6 +18,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from a4ep_portal.richtext import render_markdown
@@ -25,8 +28,9 @@ from ..unsubscribe import make_token, unsubscribe_mailto, unsubscribe_url
 
 # What an editor may write in a body or subject, as {{ first_name }}.
 PLACEHOLDERS = ("first_name", "full_name", "email", "profile_url", "preferences_url")
-# Further per-recipient values the layout uses.
-VALUES = (*PLACEHOLDERS, "unsubscribe_url")
+# Further per-recipient values the layout uses; register_url is the dialogue's register form
+# for members and the sign-up form (coming back to it) for non-members.
+VALUES = (*PLACEHOLDERS, "unsubscribe_url", "register_url")
 PLACEHOLDER = re.compile(r"\{\{\s*(\w+)\s*\}\}")
 # Letters and digits only, so that neither Markdown nor the HTML sanitiser touches them.
 TOKEN = re.compile(r"qqa4ep(\d+)qq")
@@ -61,9 +65,19 @@ class Composer:
         self.profile_url = settings.SITE_URL + reverse("profile")
         self.preferences_url = settings.SITE_URL + reverse("mail_preferences")
         self.unsubscribe_url = unsubscribe_url("TOKEN")
+        self.register_url = self.signup_url = ""
+        if mailing.dialogue_id:
+            register = reverse("dialogues:register", kwargs={"slug": mailing.dialogue.slug})
+            self.register_url = settings.SITE_URL + register
+            signup = reverse("account_signup") + "?" + urlencode({"next": register})
+            self.signup_url = settings.SITE_URL + signup
+        self.attachments = [
+            (attachment.filename, bytes(attachment.content), attachment.content_type)
+            for attachment in mailing.attachments.all()
+        ]
 
-    def _layout(self, language: str, zone: str) -> tuple[str, str]:
-        key = (language, zone)
+    def _layout(self, language: str, zone: str, guest: bool = False) -> tuple[str, str]:
+        key = (language, zone, guest)
         if key not in self._layouts:
             body = _tokenise(self.mailing.body)
             with translation.override(language), timezone.override(_zone(zone)):
@@ -76,6 +90,7 @@ class Composer:
                     "body_text": body,
                     "body_html": render_markdown(body),
                     "zone": zone,
+                    "guest": guest,
                     "site_url": settings.SITE_URL,
                     **{name: _token(name) for name in VALUES},
                 }
@@ -86,6 +101,8 @@ class Composer:
         return self._layouts[key]
 
     def values(self, delivery: Delivery, token: str) -> dict[str, str]:
+        if delivery.member is None:
+            return self.guest_values(delivery)
         user = delivery.member.user
         return {
             "first_name": user.first_name or _("participant"),
@@ -94,17 +111,30 @@ class Composer:
             "profile_url": self.profile_url,
             "preferences_url": self.preferences_url,
             "unsubscribe_url": self.unsubscribe_url.replace("TOKEN", token) if token else "",
+            "register_url": self.register_url,
+        }
+
+    def guest_values(self, delivery: Delivery) -> dict[str, str]:
+        return {
+            **dict.fromkeys(VALUES, ""),
+            "first_name": _("participant"),
+            "full_name": _("participant"),
+            "email": delivery.address,
+            "register_url": self.signup_url,
         }
 
     def compose(self, delivery: Delivery) -> EmailMultiAlternatives:
         member = delivery.member
-        text, html = self._layout(member.preferred_language, member.time_zone)
-        token = make_token(member.pk, self.mailing.kind) if self.bulk else ""
+        if member is None:
+            text, html = self._layout(settings.LANGUAGE_CODE, "UTC", guest=True)
+        else:
+            text, html = self._layout(member.preferred_language, member.time_zone)
+        token = make_token(member.pk, self.mailing.kind) if self.bulk and member else ""
         values = self.values(delivery, token)
         ordered = [values[name] for name in VALUES]
         escaped = [escape(value) for value in ordered]
         headers = {}
-        if self.bulk:
+        if self.bulk and token:
             headers = {
                 # RFC 2369 and RFC 8058: mail clients offer "unsubscribe", and one click
                 # POSTs List-Unsubscribe=One-Click to the HTTPS link.
@@ -120,4 +150,6 @@ class Composer:
             headers=headers,
         )
         message.attach_alternative(TOKEN.sub(lambda m: escaped[int(m.group(1))], html), "text/html")
+        for filename, content, content_type in self.attachments:
+            message.attach(filename, content, content_type)
         return message
