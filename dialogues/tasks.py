@@ -19,7 +19,9 @@ SUBJECTS = {
 WITH_CALENDAR = {"confirmed", "promoted"}
 
 
-@shared_task(name="dialogues.send_registration_message")
+# Nobody reads its result: storing none also spares the web process, which queues it, from
+# subscribing to a result channel in Redis for every registration.
+@shared_task(name="dialogues.send_registration_message", ignore_result=True)
 def send_registration_message(*, registration_id: int, message: str) -> None:
     """Mail a registrant about their registration, in their time zone.
 

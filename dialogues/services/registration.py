@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC
 
 from django.db import transaction
-from django.db.models import Max, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -61,9 +61,16 @@ def _seats_left(dialogue: Dialogue) -> int | None:
     return max(dialogue.capacity - confirmed, 0)
 
 
-def _next_waitlist_number(dialogue: Dialogue) -> int:
-    highest = dialogue.registrations.aggregate(highest=Max("waitlist_number"))["highest"]
-    return (highest or 0) + 1
+def _seats_and_waiting_list(dialogue: Dialogue, member: Member) -> dict:
+    """In one query (a burst of sign-ups queues on the lock, so each query inside it counts):
+    seats taken, people waiting, the highest waiting-list number given so far, and the
+    member's own registration of this dialogue, if any."""
+    return dialogue.registrations.aggregate(
+        confirmed=Count("pk", filter=Q(status=Registration.Status.CONFIRMED)),
+        waiting=Count("pk", filter=Q(status=Registration.Status.WAITLISTED)),
+        highest=Max("waitlist_number"),
+        mine=Max("pk", filter=Q(member=member)),
+    )
 
 
 def _notify(registration: Registration, message: str) -> None:
@@ -82,18 +89,19 @@ def register_member(
     A question on the form is stored as a Question waiting for moderation.
 
     Registering again while confirmed or waiting changes nothing and returns that registration.
+    A new place on the waiting list comes with its position, as waitlist_position_when_registered.
     """
-    existing = Registration.objects.filter(dialogue=dialogue, member=member).active().first()
-    if existing:
-        return existing
     with transaction.atomic():
         dialogue = _lock(dialogue)
+        counts = _seats_and_waiting_list(dialogue, member)
+        registration = None
+        if counts["mine"]:
+            registration = Registration.objects.get(pk=counts["mine"])
+            if registration.status != Registration.Status.CANCELLED:
+                return registration  # already registered (or by a concurrent request)
         state = dialogue.registration_state()
         if state != Dialogue.RegistrationState.OPEN:
             raise RegistrationError(registration_closed_message(state))
-        registration = Registration.objects.filter(dialogue=dialogue, member=member).first()
-        if registration and registration.status != Registration.Status.CANCELLED:
-            return registration  # registered by a concurrent request meanwhile
         registration = registration or Registration(dialogue=dialogue, member=member)
         fields = asdict(details)
         question = fields.pop("question")
@@ -104,8 +112,7 @@ def register_member(
         registration.cancelled_at = None
         registration.attended = False
         registration.breakout_group = None
-        seats = _seats_left(dialogue)
-        if seats is None or seats > 0:
+        if dialogue.capacity is None or counts["confirmed"] < dialogue.capacity:
             registration.status = Registration.Status.CONFIRMED
             registration.confirmed_at = now
             registration.waitlist_number = None
@@ -113,7 +120,9 @@ def register_member(
         else:
             registration.status = Registration.Status.WAITLISTED
             registration.confirmed_at = None
-            registration.waitlist_number = _next_waitlist_number(dialogue)
+            registration.waitlist_number = (counts["highest"] or 0) + 1
+            # Everyone waiting has a lower number, so the position is known without a query.
+            registration.waitlist_position_when_registered = counts["waiting"] + 1
             message = "waitlisted"
         registration.save()
         if clean_question_text(question):
