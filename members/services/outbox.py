@@ -28,6 +28,7 @@ from a4ep_portal.workflow import State
 
 from .. import hooks
 from ..models import PREFERENCE_FIELDS, Delivery, Mailing, MailKind, Member
+from . import wire
 from .composing import Composer, _zone
 
 
@@ -319,13 +320,15 @@ def _send_claimed(claimed: list[int], outcome: BatchOutcome) -> None:
                 outcome.skipped += 1
                 continue
             try:
-                composer = composers.setdefault(mailing.pk, Composer(mailing))
+                if mailing.pk not in composers:
+                    composers[mailing.pk] = Composer(mailing)  # once: it keeps the layouts
+                composer = composers[mailing.pk]
                 message = composer.compose(delivery)
                 _throttle()
                 if smtp is None:
                     smtp = get_connection()
                     smtp.open()
-                smtp.send_messages([message])
+                wire.send(smtp, message)
             except Exception as error:
                 if not is_transient(error):
                     _finish(delivery, Delivery.Status.FAILED, _describe(error))
