@@ -5,12 +5,13 @@ Each service that can race locks the dialogue row (SELECT ... FOR UPDATE) first,
 are counted by one transaction at a time; mail goes out after the commit.
 """
 
+import functools
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import UTC
 
-from django.db import transaction
-from django.db.models import Count, Max, Q, QuerySet
+from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -61,16 +62,36 @@ def _seats_left(dialogue: Dialogue) -> int | None:
     return max(dialogue.capacity - confirmed, 0)
 
 
-def _seats_and_waiting_list(dialogue: Dialogue, member: Member) -> dict:
-    """In one query (a burst of sign-ups queues on the lock, so each query inside it counts):
-    seats taken, people waiting, the highest waiting-list number given so far, and the
-    member's own registration of this dialogue, if any."""
-    return dialogue.registrations.aggregate(
-        confirmed=Count("pk", filter=Q(status=Registration.Status.CONFIRMED)),
-        waiting=Count("pk", filter=Q(status=Registration.Status.WAITLISTED)),
-        highest=Max("waitlist_number"),
-        mine=Max("pk", filter=Q(member=member)),
+@functools.cache
+def _seats_and_waiting_list_sql() -> str:
+    meta, quote = Registration._meta, connection.ops.quote_name
+    status, number, pk, member, dialogue = (
+        quote(meta.get_field(name).column)
+        for name in ("status", "waitlist_number", "id", "member", "dialogue")
     )
+    # Only the model's own table and column names, quoted, go into the text; values are
+    # parameters.
+    return (
+        f"SELECT COUNT(*) FILTER (WHERE {status} = %s), "  # noqa: S608
+        f"COUNT(*) FILTER (WHERE {status} = %s), MAX({number}), "
+        f"MAX({pk}) FILTER (WHERE {member} = %s) "
+        f"FROM {quote(meta.db_table)} WHERE {dialogue} = %s"
+    )
+
+
+def _seats_and_waiting_list(dialogue: Dialogue, member: Member) -> dict:
+    """In one query: seats taken, people waiting, the highest waiting-list number given so
+    far, and the id of the member's own registration of this dialogue, if any.
+
+    A burst of sign-ups queues on the dialogue's lock, and this runs under it. Written out
+    because the ORM took some 0.8 ms of CPU to build this aggregate for 0.04 ms of work."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _seats_and_waiting_list_sql(),
+            [Registration.Status.CONFIRMED, Registration.Status.WAITLISTED, member.pk, dialogue.pk],
+        )
+        confirmed, waiting, highest, mine = cursor.fetchone()
+    return {"confirmed": confirmed, "waiting": waiting, "highest": highest, "mine": mine}
 
 
 def _notify(registration: Registration, message: str) -> None:
