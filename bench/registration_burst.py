@@ -45,8 +45,8 @@ sys.path.insert(0, str(ROOT))
 
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", 200))
 CAPACITY = int(os.environ.get("BENCH_CAPACITY", 50))
-# One sync worker per core: the burst is CPU-bound, and on 2 cores 4 workers spent about a
-# fifth more CPU per registration than 2 (switching, and more transactions queued on the lock).
+# One sync worker per core: the burst is CPU-bound, and on 2 cores 4 workers spent a quarter
+# to a third more CPU per registration than 2 (switching, more transactions queued on the lock).
 WORKERS = int(os.environ.get("BENCH_WORKERS", os.cpu_count() or 2))
 CLIENT = os.environ.get("BENCH_CLIENT", "asyncio")  # or "urllib": the first, heavier generator
 FOLLOW = os.environ.get("BENCH_FOLLOW", "") == "1"  # also load the page the redirect leads to
