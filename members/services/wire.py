@@ -84,6 +84,8 @@ class WireMessage:
         return self.as_bytes(linesep=linesep).decode()
 
     def __getattr__(self, name: str):
+        if name == "data":  # not set yet (a copy being made): nothing to parse
+            raise AttributeError(name)
         return getattr(email.message_from_bytes(self.data), name)
 
     def __getitem__(self, name: str):
