@@ -1,6 +1,7 @@
 """Outbox messages written directly (members/services/wire.py) read exactly as Django's own
 build of the same message: same headers, same parts, same text, same encodings."""
 
+import copy
 import email
 import email.policy
 import re
@@ -150,3 +151,12 @@ def test_header_injection_is_refused_as_django_refuses_it():
 
     with pytest.raises(BadHeaderError):
         message(subject="Hello\r\nBcc: everyone@example.org").message()
+
+
+def test_written_message_answers_as_a_parsed_message_where_asked():
+    built = message(subject="Nouvelles pour Zoë").message()
+
+    assert built["Subject"] == "=?utf-8?q?Nouvelles_pour_Zo=C3=AB?="
+    assert built.is_multipart()
+    assert built.as_bytes().count(b"\r\n") == 0  # the console and file backends' line ends
+    assert copy.deepcopy(built).as_bytes(linesep="\r\n") == built.as_bytes(linesep="\r\n")
