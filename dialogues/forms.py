@@ -70,6 +70,8 @@ class RegistrationForm(forms.ModelForm):
 
     @classmethod
     def for_member(cls, member: Member, data=None) -> "RegistrationForm":
+        if data is not None:
+            return cls(data=data)  # a submitted form shows no initial values (and costs no query)
         initial = {
             "organisation_name": member.organisation.name if member.organisation else "",
             "role": member.role,

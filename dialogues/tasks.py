@@ -6,7 +6,9 @@ from .models import Registration
 from .services.mailings import mail_registration_message, send_due_reminders
 
 
-@shared_task(name="dialogues.send_registration_message")
+# Nobody reads its result: storing none also spares the web process, which queues it, from
+# subscribing to a result channel in Redis for every registration.
+@shared_task(name="dialogues.send_registration_message", ignore_result=True)
 def send_registration_message(*, registration_id: int, message: str) -> None:
     """Mail a registrant about their registration, through the outbox (the request that
     changed the registration only queues this)."""

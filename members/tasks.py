@@ -21,7 +21,9 @@ def backoff(retries: int) -> int:
     return min(30 * 2**retries, 900)
 
 
-@shared_task(name="members.send_deliveries", bind=True, max_retries=MAX_RETRIES)
+# ignore_result: the outcome is in the deliveries; no result to store per batch, and no
+# result channel for the process that queues the batches to subscribe to.
+@shared_task(name="members.send_deliveries", bind=True, max_retries=MAX_RETRIES, ignore_result=True)
 def send_deliveries(self, *, delivery_ids: list[int]) -> dict:
     """Send a batch of deliveries over one SMTP connection; retry the transient failures."""
     outcome = send_delivery_batch(delivery_ids)

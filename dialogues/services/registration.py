@@ -5,12 +5,13 @@ Each service that can race locks the dialogue row (SELECT ... FOR UPDATE) first,
 are counted by one transaction at a time; mail goes out after the commit.
 """
 
+import functools
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import UTC
 
-from django.db import transaction
-from django.db.models import Max, QuerySet
+from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -61,9 +62,36 @@ def _seats_left(dialogue: Dialogue) -> int | None:
     return max(dialogue.capacity - confirmed, 0)
 
 
-def _next_waitlist_number(dialogue: Dialogue) -> int:
-    highest = dialogue.registrations.aggregate(highest=Max("waitlist_number"))["highest"]
-    return (highest or 0) + 1
+@functools.cache
+def _seats_and_waiting_list_sql() -> str:
+    meta, quote = Registration._meta, connection.ops.quote_name
+    status, number, pk, member, dialogue = (
+        quote(meta.get_field(name).column)
+        for name in ("status", "waitlist_number", "id", "member", "dialogue")
+    )
+    # Only the model's own table and column names, quoted, go into the text; values are
+    # parameters.
+    return (
+        f"SELECT COUNT(*) FILTER (WHERE {status} = %s), "  # noqa: S608
+        f"COUNT(*) FILTER (WHERE {status} = %s), MAX({number}), "
+        f"MAX({pk}) FILTER (WHERE {member} = %s) "
+        f"FROM {quote(meta.db_table)} WHERE {dialogue} = %s"
+    )
+
+
+def _seats_and_waiting_list(dialogue: Dialogue, member: Member) -> dict:
+    """In one query: seats taken, people waiting, the highest waiting-list number given so
+    far, and the id of the member's own registration of this dialogue, if any.
+
+    A burst of sign-ups queues on the dialogue's lock, and this runs under it. Written out
+    because the ORM took some 0.8 ms of CPU to build this aggregate for 0.04 ms of work."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _seats_and_waiting_list_sql(),
+            [Registration.Status.CONFIRMED, Registration.Status.WAITLISTED, member.pk, dialogue.pk],
+        )
+        confirmed, waiting, highest, mine = cursor.fetchone()
+    return {"confirmed": confirmed, "waiting": waiting, "highest": highest, "mine": mine}
 
 
 def _notify(registration: Registration, message: str) -> None:
@@ -82,18 +110,19 @@ def register_member(
     A question on the form is stored as a Question waiting for moderation.
 
     Registering again while confirmed or waiting changes nothing and returns that registration.
+    A new place on the waiting list comes with its position, as waitlist_position_when_registered.
     """
-    existing = Registration.objects.filter(dialogue=dialogue, member=member).active().first()
-    if existing:
-        return existing
     with transaction.atomic():
         dialogue = _lock(dialogue)
+        counts = _seats_and_waiting_list(dialogue, member)
+        registration = None
+        if counts["mine"]:
+            registration = Registration.objects.get(pk=counts["mine"])
+            if registration.status != Registration.Status.CANCELLED:
+                return registration  # already registered (or by a concurrent request)
         state = dialogue.registration_state()
         if state != Dialogue.RegistrationState.OPEN:
             raise RegistrationError(registration_closed_message(state))
-        registration = Registration.objects.filter(dialogue=dialogue, member=member).first()
-        if registration and registration.status != Registration.Status.CANCELLED:
-            return registration  # registered by a concurrent request meanwhile
         registration = registration or Registration(dialogue=dialogue, member=member)
         fields = asdict(details)
         question = fields.pop("question")
@@ -104,8 +133,7 @@ def register_member(
         registration.cancelled_at = None
         registration.attended = False
         registration.breakout_group = None
-        seats = _seats_left(dialogue)
-        if seats is None or seats > 0:
+        if dialogue.capacity is None or counts["confirmed"] < dialogue.capacity:
             registration.status = Registration.Status.CONFIRMED
             registration.confirmed_at = now
             registration.waitlist_number = None
@@ -113,7 +141,9 @@ def register_member(
         else:
             registration.status = Registration.Status.WAITLISTED
             registration.confirmed_at = None
-            registration.waitlist_number = _next_waitlist_number(dialogue)
+            registration.waitlist_number = (counts["highest"] or 0) + 1
+            # Everyone waiting has a lower number, so the position is known without a query.
+            registration.waitlist_position_when_registered = counts["waiting"] + 1
             message = "waitlisted"
         registration.save()
         if clean_question_text(question):

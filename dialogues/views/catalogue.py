@@ -205,7 +205,9 @@ def register(request, slug: str):
     if state != Dialogue.RegistrationState.OPEN:
         messages.error(request, registration_closed_message(state))
         return redirect(dialogue)
-    form = RegistrationForm.for_member(member, data=request.POST or None)
+    form = RegistrationForm.for_member(
+        member, data=request.POST if request.method == "POST" else None
+    )
     if request.method == "POST" and form.is_valid():
         try:
             registration = register_member(dialogue, member, form.details())
@@ -224,7 +226,10 @@ def register(request, slug: str):
                     "All seats are taken: you are number %(position)s on the waiting list. "
                     "We will mail you if a seat frees up."
                 )
-                % {"position": registration.waitlist_position()},
+                % {
+                    "position": getattr(registration, "waitlist_position_when_registered", None)
+                    or registration.waitlist_position()
+                },
             )
         return redirect(dialogue)
     return render(request, "dialogues/register.html", {"dialogue": dialogue, "form": form})

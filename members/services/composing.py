@@ -13,7 +13,6 @@ import re
 import zoneinfo
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -25,6 +24,7 @@ from a4ep_portal.richtext import render_markdown
 
 from ..models import Delivery, Mailing
 from ..unsubscribe import make_token, unsubscribe_mailto, unsubscribe_url
+from .wire import ComposedMessage
 
 # What an editor may write in a body or subject, as {{ first_name }}.
 PLACEHOLDERS = ("first_name", "full_name", "email", "profile_url", "preferences_url")
@@ -123,7 +123,7 @@ class Composer:
             "register_url": self.signup_url,
         }
 
-    def compose(self, delivery: Delivery) -> EmailMultiAlternatives:
+    def compose(self, delivery: Delivery) -> ComposedMessage:
         member = delivery.member
         if member is None:
             text, html = self._layout(settings.LANGUAGE_CODE, "UTC", guest=True)
@@ -143,7 +143,7 @@ class Composer:
                 ),
                 "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             }
-        message = EmailMultiAlternatives(
+        message = ComposedMessage(
             subject=TOKEN.sub(lambda m: ordered[int(m.group(1))], self.subject),
             body=TOKEN.sub(lambda m: ordered[int(m.group(1))], text),
             to=[delivery.address],

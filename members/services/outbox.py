@@ -9,6 +9,7 @@ CELERY_VISIBILITY_TIMEOUT (requeue_stuck_deliveries, run by the beat scheduler).
 """
 
 import contextlib
+import functools
 import smtplib
 import time
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ from a4ep_portal.workflow import State, WorkflowError
 from .. import hooks
 from ..addresses import parse_addresses
 from ..models import PREFERENCE_FIELDS, Delivery, MailAttachment, Mailing, MailKind, Member, User
+from . import wire
 from .composing import Composer, _zone
 
 
@@ -351,6 +353,28 @@ def _finish(delivery: Delivery, status: str, reason: str = "") -> None:
     )
 
 
+@functools.cache
+def _mark_sent_sql() -> str:
+    meta, quote = Delivery._meta, connection.ops.quote_name
+    status, sent_at, last_error, pk = (
+        quote(meta.get_field(name).column) for name in ("status", "sent_at", "last_error", "id")
+    )
+    # Only the model's own table and column names, quoted, go into the text; values are
+    # parameters.
+    return (
+        f"UPDATE {quote(meta.db_table)} SET {status} = %s, {sent_at} = %s, "  # noqa: S608
+        f"{last_error} = '' WHERE {pk} = %s"
+    )
+
+
+def _mark_sent(delivery_id: int) -> None:
+    """Record a delivery as sent (committed at once: autocommit). It runs once per message,
+    so the statement is written once instead of being built by the ORM every time, which
+    cost a fifth of a worker's time per message."""
+    with connection.cursor() as cursor:
+        cursor.execute(_mark_sent_sql(), [Delivery.Status.SENT, timezone.now(), delivery_id])
+
+
 def _back_to_queue(ids: list[int], reason: str) -> None:
     Delivery.objects.filter(pk__in=ids, status=Delivery.Status.SENDING).update(
         status=Delivery.Status.QUEUED, last_error=reason, queued_at=timezone.now()
@@ -413,13 +437,15 @@ def _send_claimed(claimed: list[int], outcome: BatchOutcome) -> None:
                 outcome.skipped += 1
                 continue
             try:
-                composer = composers.setdefault(mailing.pk, Composer(mailing))
+                if mailing.pk not in composers:
+                    composers[mailing.pk] = Composer(mailing)  # once: it keeps the layouts
+                composer = composers[mailing.pk]
                 message = composer.compose(delivery)
                 _throttle()
                 if smtp is None:
                     smtp = get_connection()
                     smtp.open()
-                smtp.send_messages([message])
+                wire.send(smtp, message)
             except Exception as error:
                 if not is_transient(error):
                     _finish(delivery, Delivery.Status.FAILED, _describe(error))
@@ -435,9 +461,7 @@ def _send_claimed(claimed: list[int], outcome: BatchOutcome) -> None:
                 if len(retry) > 1:
                     break
                 continue
-            Delivery.objects.filter(pk=delivery.pk).update(
-                status=Delivery.Status.SENT, sent_at=timezone.now(), last_error=""
-            )
+            _mark_sent(delivery.pk)
             outcome.sent += 1
     finally:
         if smtp is not None:

@@ -259,3 +259,35 @@ def test_visitor_who_signs_up_to_register_comes_back_to_the_form(client, dialogu
     confirmed = client.post(link.group(1))
     assert confirmed["Location"] == "/dialogues/accountability/register/"
     assert "Register for this dialogue" in client.get(confirmed["Location"]).content.decode()
+
+
+@pytest.mark.parametrize("seats_left", [True, False])
+def test_registering_costs_the_same_few_queries_confirmed_or_waiting(
+    dialogue, seats_left, django_assert_num_queries
+):
+    """A burst of sign-ups queues on the dialogue's row lock, so every query counts: session,
+    user, profile, verified address, dialogue, "already registered?", then in the transaction
+    the lock, one count of seats and waiting list, the insert (and the two savepoint
+    statements the test's own transaction turns BEGIN and COMMIT into)."""
+    if not seats_left:
+        RegistrationFactory(dialogue=dialogue)
+    for number in range(1, 6):
+        RegistrationFactory(
+            dialogue=dialogue, status="waitlisted", confirmed_at=None, waitlist_number=number
+        )
+    user = UserFactory()
+    user.member.organisation = Organisation.objects.create(name="Coast Trust", kind="national_ngo")
+    user.member.save()
+    client = logged_in(user)
+    form = {**FORM, "question": ""}
+    with django_assert_num_queries(11):
+        response = client.post("/dialogues/accountability/register/", form)
+    assert response["Location"] == "/dialogues/accountability/"
+    registration = Registration.objects.get(member__user=user)
+    page = client.get(response["Location"]).content.decode()
+    if seats_left:
+        assert registration.status == "confirmed"
+        assert "You are registered." in page
+    else:
+        assert (registration.status, registration.waitlist_number) == ("waitlisted", 6)
+        assert "you are number 6 on the waiting list" in page
