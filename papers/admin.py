@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 
 from a4ep_portal.admin import WorkflowAdminMixin, WorkflowEventInline
 
@@ -36,7 +37,7 @@ class CaptionInline(admin.TabularInline):
 
 
 @admin.register(Paper)
-class PaperAdmin(WorkflowAdminMixin, admin.ModelAdmin):
+class PaperAdmin(WorkflowAdminMixin, TranslationAdmin):
     save_service = services.save_item
     note_service = services.note_edit
     move_service = services.move_paper
@@ -61,7 +62,7 @@ class PaperAdmin(WorkflowAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Recording)
-class RecordingAdmin(WorkflowAdminMixin, admin.ModelAdmin):
+class RecordingAdmin(WorkflowAdminMixin, TranslationAdmin):
     save_service = services.save_item
     note_service = services.note_edit
     move_service = services.move_recording

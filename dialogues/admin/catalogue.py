@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from ..models import (
     BreakoutGroup,
@@ -29,7 +30,7 @@ from ..services import (
 from .participation import BreakoutGroupInline, run_sheet_link
 
 
-class SessionInline(admin.TabularInline):
+class SessionInline(TranslationTabularInline):
     model = Session
     extra = 0
     fields = ["order", "kind", "title", "duration_minutes", "description"]
@@ -51,7 +52,7 @@ class DialogueSpeakerInline(admin.TabularInline):
 
 
 @admin.register(Series)
-class SeriesAdmin(admin.ModelAdmin):
+class SeriesAdmin(TranslationAdmin):
     list_display = ["title", "campaign"]
     search_fields = ["title", "campaign"]
     prepopulated_fields = {"slug": ["title"]}
@@ -62,7 +63,7 @@ def _count(status: str) -> Count:
 
 
 @admin.register(Dialogue)
-class DialogueAdmin(admin.ModelAdmin):
+class DialogueAdmin(TranslationAdmin):
     list_display = [
         "title",
         "number",
