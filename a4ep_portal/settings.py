@@ -12,6 +12,7 @@ import environ
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -75,6 +76,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "a4ep_portal.middleware.ForgetLanguageMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -284,7 +286,7 @@ MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 # In admin the English column is the original ("title"), the others "title [fr]" and so on.
 MODELTRANSLATION_BUILD_LOCALIZED_VERBOSE_NAME = lambda name, code: (  # noqa: E731
-    name if code == "en" else f"{name} [{code}]"
+    name if code == "en" else format_lazy("{} [{}]", name, code)
 )
 
 # --- Security ------------------------------------------------------------------------------

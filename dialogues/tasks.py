@@ -4,24 +4,25 @@ from celery import shared_task
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from .calendars import registrant_calendar
 from .models import Registration
 
 # message -> subject; the body templates are templates/dialogues/mail/<message>.{txt,html}.
 SUBJECTS = {
-    "confirmed": "You are registered: {title}",
-    "waitlisted": "You are on the waiting list: {title}",
-    "promoted": "A seat is yours: {title}",
-    "dialogue_cancelled": "Cancelled: {title}",
+    "confirmed": _("You are registered: %(title)s"),
+    "waitlisted": _("You are on the waiting list: %(title)s"),
+    "promoted": _("A seat is yours: %(title)s"),
+    "dialogue_cancelled": _("Cancelled: %(title)s"),
 }
 WITH_CALENDAR = {"confirmed", "promoted"}
 
 
 @shared_task(name="dialogues.send_registration_message")
 def send_registration_message(*, registration_id: int, message: str) -> None:
-    """Mail a registrant about their registration, in their time zone.
+    """Mail a registrant about their registration, in their language and time zone.
 
     Sent with Django's mail API until the mail outbox takes registration messages over."""
     registration = (
@@ -41,14 +42,14 @@ def send_registration_message(*, registration_id: int, message: str) -> None:
         "site_url": settings.SITE_URL,
         "zone": member.time_zone,
     }
-    with timezone.override(zoneinfo.ZoneInfo(member.time_zone)):
+    with (
+        translation.override(member.preferred_language),
+        timezone.override(zoneinfo.ZoneInfo(member.time_zone)),
+    ):
         text = render_to_string(f"dialogues/mail/{message}.txt", context)
         html = render_to_string(f"dialogues/mail/{message}.html", context)
-    mail = EmailMultiAlternatives(
-        subject=SUBJECTS[message].format(title=dialogue.title),
-        body=text,
-        to=[member.user.email],
-    )
+        subject = SUBJECTS[message] % {"title": dialogue.title}
+    mail = EmailMultiAlternatives(subject=subject, body=text, to=[member.user.email])
     mail.attach_alternative(html, "text/html")
     if message in WITH_CALENDAR and registration.is_confirmed():
         mail.attach(f"{dialogue.slug}.ics", registrant_calendar(registration), "text/calendar")

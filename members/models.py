@@ -125,7 +125,10 @@ class Member(models.Model):
         ORGANISATION = "organisation", _("My organisation only")
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="member"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="member",
+        verbose_name=_("user"),
     )
     organisation = models.ForeignKey(
         Organisation,

@@ -19,6 +19,10 @@ def use_preferred_language(sender, request, user, response=None, **kwargs) -> No
     """After login the portal speaks the member's preferred language: the language cookie is
     set and the redirect goes to the same page in that language."""
     language = ensure_member(user).site_language()
+    if response is not None and response.status_code in (301, 302, 303, 307, 308):
+        # Translated while the login page's language is active: only then does its address
+        # resolve.
+        response["Location"] = translate_url(response["Location"], language)
     translation.activate(language)  # the "signed in" message that follows, too
     request.LANGUAGE_CODE = language
     if response is None:
@@ -33,5 +37,3 @@ def use_preferred_language(sender, request, user, response=None, **kwargs) -> No
         httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
         samesite=settings.LANGUAGE_COOKIE_SAMESITE,
     )
-    if response.status_code in (301, 302, 303, 307, 308) and response.has_header("Location"):
-        response["Location"] = translate_url(response["Location"], language)

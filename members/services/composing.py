@@ -57,10 +57,19 @@ class Composer:
         self.bulk = not mailing.is_transactional()
         self.subject = _tokenise(mailing.subject)
         self._layouts: dict[tuple[str, str], tuple[str, str]] = {}
-        # Reversed once: thousands of messages share them.
-        self.profile_url = settings.SITE_URL + reverse("profile")
-        self.preferences_url = settings.SITE_URL + reverse("mail_preferences")
+        # Reversed once per language: thousands of messages share them.
+        self._member_urls: dict[str, tuple[str, str]] = {}
         self.unsubscribe_url = unsubscribe_url("TOKEN")
+
+    def member_urls(self, language: str) -> tuple[str, str]:
+        """The profile and mail preferences pages in this language (/fr/me/ ...)."""
+        if language not in self._member_urls:
+            with translation.override(language):
+                self._member_urls[language] = (
+                    settings.SITE_URL + reverse("profile"),
+                    settings.SITE_URL + reverse("mail_preferences"),
+                )
+        return self._member_urls[language]
 
     def _layout(self, language: str, zone: str) -> tuple[str, str]:
         key = (language, zone)
@@ -87,12 +96,18 @@ class Composer:
 
     def values(self, delivery: Delivery, token: str) -> dict[str, str]:
         user = delivery.member.user
+        language = delivery.member.preferred_language
+        profile_url, preferences_url = self.member_urls(language)
+        participant = ""
+        if not user.first_name:
+            with translation.override(language):
+                participant = _("participant")
         return {
-            "first_name": user.first_name or _("participant"),
-            "full_name": user.get_full_name() or user.first_name or _("participant"),
+            "first_name": user.first_name or participant,
+            "full_name": user.get_full_name() or user.first_name or participant,
             "email": delivery.address,
-            "profile_url": self.profile_url,
-            "preferences_url": self.preferences_url,
+            "profile_url": profile_url,
+            "preferences_url": preferences_url,
             "unsubscribe_url": self.unsubscribe_url.replace("TOKEN", token) if token else "",
         }
 
