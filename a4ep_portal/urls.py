@@ -29,8 +29,8 @@ SITEMAPS = {
 }
 
 # Language-free addresses stay unprefixed: probes, the one-click unsubscribe link in mail (its
-# POST must keep working whatever the page's language), files, the sitemap (which lists every
-# language itself), the language switcher and admin.
+# POST must keep working whatever the page's language), files, the sitemap and the language
+# switcher.
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
@@ -40,7 +40,6 @@ urlpatterns = [
     # No CSRF token: the switcher is on every page, and a token would keep anonymous pages out
     # of the page cache; the view only sets the language cookie and redirects.
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
-    path("admin/", admin.site.urls),
 ]
 
 # Pages: English at the addresses already shared (/dialogues/...), the other languages under
@@ -62,6 +61,8 @@ urlpatterns += i18n_patterns(
     path("", include("members.urls")),
     path("", include("dialogues.me_urls")),
     path("accounts/", include("allauth.urls")),
+    # Organisers may work in their language too: /fr/admin/ (admin labels are translated).
+    path("admin/", admin.site.urls),
     prefix_default_language=False,
 )
 

@@ -89,7 +89,8 @@ def test_language_free_addresses_have_no_prefix(client):
     assert client.get("/sitemap.xml").status_code == 200
     assert client.get("/fr/sitemap.xml").status_code == 404
     assert client.get("/fr/unsubscribe/x/").status_code == 404
-    assert client.get("/fr/admin/").status_code == 404
+    # Admin in the organiser's language, at its own prefix.
+    assert client.get("/fr/admin/")["Location"] == "/fr/admin/login/?next=/fr/admin/"
 
 
 def _switcher(page: str) -> tuple[str, list[str]]:
@@ -302,3 +303,13 @@ def test_unsubscribe_page_speaks_the_members_language(client, throwaway_catalogu
     page = client.get(f"/unsubscribe/{make_token(member.pk, MailKind.NEWS)}/")
     assert page["Content-Language"] == "ar"
     assert _html_tag(page.content.decode()) == '<html lang="ar" dir="rtl">'
+
+
+def test_sitemap_lists_every_page_in_every_language(client, dialogue):
+    xml = client.get("/sitemap.xml").content.decode()
+    locations = [re.sub(r"^https?://[^/]+", "", url) for url in re.findall(r"<loc>([^<]+)", xml)]
+    for prefix in ["", "/fr", "/es", "/ar"]:
+        assert f"{prefix}/dialogues/accountability/" in locations
+    alternates = re.findall(r'hreflang="([\w-]+)" href="https?://[^/]+([^"]+)"', xml)
+    assert ("ar", "/ar/dialogues/accountability/") in alternates
+    assert ("x-default", "/dialogues/accountability/") in alternates
