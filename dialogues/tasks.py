@@ -49,8 +49,11 @@ def send_registration_message(*, registration_id: int, message: str) -> None:
         text = render_to_string(f"dialogues/mail/{message}.txt", context)
         html = render_to_string(f"dialogues/mail/{message}.html", context)
         subject = SUBJECTS[message] % {"title": dialogue.title}
+        calendar = None
+        if message in WITH_CALENDAR and registration.is_confirmed():
+            calendar = registrant_calendar(registration)
     mail = EmailMultiAlternatives(subject=subject, body=text, to=[member.user.email])
     mail.attach_alternative(html, "text/html")
-    if message in WITH_CALENDAR and registration.is_confirmed():
-        mail.attach(f"{dialogue.slug}.ics", registrant_calendar(registration), "text/calendar")
+    if calendar:
+        mail.attach(f"{dialogue.slug}.ics", calendar, "text/calendar")
     mail.send()
