@@ -313,3 +313,15 @@ def test_sitemap_lists_every_page_in_every_language(client, dialogue):
     alternates = re.findall(r'hreflang="([\w-]+)" href="https?://[^/]+([^"]+)"', xml)
     assert ("ar", "/ar/dialogues/accountability/") in alternates
     assert ("x-default", "/dialogues/accountability/") in alternates
+
+
+def test_signing_up_in_french_makes_french_the_preferred_language(client):
+    from members.models import User
+    from tests.members.test_accounts import SIGNUP
+
+    response = client.post("/fr/accounts/signup/", SIGNUP)
+    assert (response.status_code, response["Location"]) == (302, "/fr/accounts/confirm-email/")
+    user = User.objects.get(email=SIGNUP["email"])
+    assert user.member.preferred_language == "fr"
+    # The confirmation link leads back to the French pages.
+    assert "/fr/accounts/confirm-email/" in mail.outbox[-1].body
