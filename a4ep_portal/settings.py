@@ -174,6 +174,10 @@ CELERY_BEAT_SCHEDULE = {
     # Deliveries whose task was lost (broker outage, killed worker) go back to the queue once
     # they are older than CELERY_VISIBILITY_TIMEOUT.
     "requeue-stuck-deliveries": {"task": "members.requeue_stuck_deliveries", "schedule": 60.0},
+    # Approved mailings go out when their send time has come.
+    "send-scheduled-mailings": {"task": "members.send_scheduled_mailings", "schedule": 60.0},
+    # Registrants get their reminders MAIL_REMINDER_HOURS before the start.
+    "send-reminders": {"task": "dialogues.send_reminders", "schedule": 60.0},
 }
 
 # --- Mail ----------------------------------------------------------------------------------
@@ -190,6 +194,9 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 MAIL_BATCH_SIZE = env.int("MAIL_BATCH_SIZE", default=100)
 MAIL_QUEUE = env.str("MAIL_QUEUE", default="celery")
 MAIL_RATE_PER_SECOND = env.int("MAIL_RATE_PER_SECOND", default=0)
+# Hours before a dialogue's start at which each confirmed registrant gets a reminder with the
+# join link (one reminder per value).
+MAIL_REMINDER_HOURS = [float(hours) for hours in env.list("MAIL_REMINDER_HOURS", default=[24, 1])]
 # The mailto: of the List-Unsubscribe header, next to the one-click HTTPS link.
 MAIL_UNSUBSCRIBE_ADDRESS = env.str(
     "MAIL_UNSUBSCRIBE_ADDRESS", default="unsubscribe@a4ep.example.org"

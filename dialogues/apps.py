@@ -54,6 +54,7 @@ class DialoguesConfig(AppConfig):
         hooks.register_eraser("registrations", services.erase_registration_details)
         hooks.register_audience(Mailing.Audience.REGISTRANTS, services.confirmed_registrants)
         hooks.register_audience(Mailing.Audience.WAITING_LIST, services.waiting_registrants)
+        hooks.register_audience(Mailing.Audience.SUMMARY_READERS, services.summary_readers)
         post_migrate.connect(
             grant_dialogue_permissions, sender=self, dispatch_uid="dialogues_groups"
         )

@@ -1,15 +1,37 @@
+import re
+
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.urls import reverse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_POST
 
-from .models import Delivery, Mailing, Member, Organisation, User
-from .services import retry_failed_deliveries
+from a4ep_portal.admin import WorkflowAdminMixin, WorkflowEventInline
+from a4ep_portal.services import record_edit
+from a4ep_portal.workflow import WorkflowError
+
+from .addresses import parse_addresses
+from .models import Delivery, Mailing, MailKind, Member, Organisation, User
+from .services import (
+    MailingError,
+    audience_size,
+    move_mailing,
+    preview_message,
+    retry_failed_deliveries,
+    save_mailing,
+    send_test_mailing,
+)
+from .services.outbox import audience_members
 
 
 class MemberInline(admin.StackedInline):
@@ -78,11 +100,97 @@ def _count(status: str) -> Count:
     return Count("deliveries", filter=Q(deliveries__status=status))
 
 
-@admin.register(Mailing)
-class MailingAdmin(admin.ModelAdmin):
-    """Mailings with their deliveries counted per status. Sending and the publishing workflow
-    go through members.services (send_mailing, move_mailing)."""
+STYLE = re.compile(r'\sstyle="[^"]*"')
 
+# What editors write in admin; confirmations and reminders are the portal's own.
+CURATED_KINDS = (MailKind.INVITATION, MailKind.SUMMARY, MailKind.NEWS)
+
+
+class MailingForm(forms.ModelForm):
+    """An editor's mailing: the kinds that need approval, the audience and its choices, and
+    the pasted addresses checked line by line (the text stays as typed when one is wrong)."""
+
+    kind = forms.ChoiceField(
+        label=_("kind"),
+        choices=[
+            (k.value, k.label) for k in (MailKind.INVITATION, MailKind.SUMMARY, MailKind.NEWS)
+        ],
+    )
+    organisation_kinds = forms.MultipleChoiceField(
+        label=_("kinds of organisation"),
+        choices=Organisation.Kind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=Mailing._meta.get_field("organisation_kinds").help_text,
+    )
+
+    class Meta:
+        model = Mailing
+        fields = [
+            "kind",
+            "subject",
+            "body",
+            "dialogue",
+            "details",
+            "audience",
+            "countries",
+            "organisation_kinds",
+            "guest_addresses",
+            "recipient",
+            "publish_at",
+        ]
+        labels = {"publish_at": _("send at")}
+        help_texts = {
+            "publish_at": _("Leave empty to send as soon as a publisher approves it."),
+        }
+
+    def clean_guest_addresses(self) -> str:
+        text = self.cleaned_data["guest_addresses"]
+        _addresses, errors = parse_addresses(text)
+        if errors:
+            raise forms.ValidationError(errors)
+        return text
+
+    def clean(self):
+        data = super().clean()
+        audience = data.get("audience")
+        if audience == Mailing.Audience.CHOSEN_MEMBERS and not (
+            data.get("countries") or data.get("organisation_kinds")
+        ):
+            self.add_error("countries", _("Choose at least one country or kind of organisation."))
+        if audience == Mailing.Audience.ADDRESSES_ONLY and not data.get("guest_addresses"):
+            self.add_error("guest_addresses", _("Paste at least one address."))
+        needs_dialogue = audience in (
+            Mailing.Audience.REGISTRANTS,
+            Mailing.Audience.WAITING_LIST,
+            Mailing.Audience.SUMMARY_READERS,
+        )
+        if (needs_dialogue or data.get("details")) and not data.get("dialogue"):
+            self.add_error("dialogue", _("Choose the dialogue."))
+        if audience == Mailing.Audience.ONE_MEMBER and not data.get("recipient"):
+            self.add_error("recipient", _("Choose the member."))
+        return data
+
+
+def _move(mailing: Mailing, move: str, *, actor, note: str = "") -> Mailing:
+    try:
+        return move_mailing(mailing, move, actor=actor, note=note)
+    except MailingError as error:
+        raise WorkflowError(str(error)) from error
+
+
+@admin.register(Mailing)
+class MailingAdmin(WorkflowAdminMixin, admin.ModelAdmin):
+    """Mailings with their deliveries counted per status. Editors draft and submit, anyone
+    with access previews and mails themselves a test, publishers approve (which sends, or
+    schedules for "send at"); members.services does the work."""
+
+    form = MailingForm
+    change_form_template = "admin/members/mailing/change_form.html"
+    save_service = staticmethod(save_mailing)
+    note_service = staticmethod(lambda mailing, *, actor: record_edit(mailing, actor=actor))
+    move_service = staticmethod(_move)
+    inlines = [WorkflowEventInline]
     list_display = [
         "subject",
         "kind",
@@ -98,16 +206,16 @@ class MailingAdmin(admin.ModelAdmin):
     list_filter = ["kind", "state", "audience"]
     search_fields = ["subject"]
     date_hierarchy = "created_at"
-    autocomplete_fields = ["recipient"]
-    readonly_fields = ["state", "created_by", "approved_by", "created_at", "sent_at", "counts"]
-    fields = [
-        "kind",
-        "subject",
-        "body",
-        "audience",
-        "dialogue",
-        "recipient",
-        *readonly_fields,
+    autocomplete_fields = ["recipient", "dialogue"]
+    readonly_fields = [
+        "state",
+        "created_by",
+        "approved_by",
+        "created_at",
+        "sent_at",
+        "audience_size",
+        "counts",
+        "reasons",
     ]
     actions = ["retry_failed"]
 
@@ -119,10 +227,145 @@ class MailingAdmin(admin.ModelAdmin):
             .annotate(**{f"{status}_count": _count(status) for status in statuses.values})
         )
 
+    def get_fields(self, request, obj=None):
+        if obj is not None and obj.is_sent():
+            return [
+                "kind",
+                "subject",
+                "body",
+                "dialogue",
+                "details",
+                "audience",
+                "countries",
+                "organisation_kinds",
+                "recipient",
+                "publish_at",
+                *self.readonly_fields,
+            ]
+        if obj is None:
+            return MailingForm.Meta.fields
+        return [*MailingForm.Meta.fields, *self.readonly_fields]
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else []  # no history before it exists
+
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.is_sent():
-            return [*self.fields]
+            return self.get_fields(request, obj)
         return self.readonly_fields
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "<path:object_id>/preview/",
+                view(require_GET(self.preview_view)),
+                name="members_mailing_preview",
+            ),
+            path(
+                "<path:object_id>/test/",
+                view(require_POST(self.test_view)),
+                name="members_mailing_test",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _mailing_or_deny(self, request, object_id) -> Mailing:
+        mailing = get_object_or_404(Mailing.objects.select_related("dialogue"), pk=object_id)
+        if not self.has_view_or_change_permission(request, mailing):
+            raise PermissionDenied
+        return mailing
+
+    def preview_view(self, request, object_id):
+        """The message a sample recipient gets: a member of the audience by default, the
+        member with the address typed, or a non-member invited by address."""
+        mailing = self._mailing_or_deny(request, object_id)
+        wanted = request.GET.get("sample", "").strip()
+        error = ""
+        sample = None
+        if wanted == "guest":
+            pass
+        elif wanted:
+            sample = (
+                Member.objects.select_related("user").filter(user__email__iexact=wanted).first()
+            )
+            if sample is None:
+                error = _("No member has the address “%s”.") % wanted
+        if sample is None and wanted != "guest":
+            try:
+                audience = audience_members(mailing)
+            except MailingError:
+                audience = Member.objects.none()
+            sample = audience.select_related("user").order_by("pk").first()
+            sample = sample or Member.objects.filter(user=request.user).first()
+        message = preview_message(mailing, sample, actor=request.user)
+        html = message.alternatives[0][0]
+        body = re.search(r"<body[^>]*>(.*)</body>", html, re.DOTALL)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": mailing,
+            "title": _("Preview of “%s”") % mailing,
+            "message": message,
+            "sample": sample,
+            "sample_value": wanted,
+            "error": error,
+            # Our layout around sanitised Markdown, with the recipient's values escaped.
+            # Style attributes dropped: the admin's CSP allows no inline style.
+            "html_body": mark_safe(STYLE.sub("", body.group(1)) if body else ""),  # noqa: S308
+            "html_lang": re.search(r'<html lang="([^"]*)"', html).group(1),
+            "attachments": [name for name, _content, _type in message.attachments],
+        }
+        return TemplateResponse(request, "admin/members/mailing/preview.html", context)
+
+    def test_view(self, request, object_id):
+        mailing = self._mailing_or_deny(request, object_id)
+        try:
+            send_test_mailing(mailing, actor=request.user)
+        except MailingError as error:
+            self.message_user(request, str(error), messages.ERROR)
+        else:
+            self.message_user(
+                request,
+                _("A test message is on its way to %s.") % request.user.email,
+                messages.SUCCESS,
+            )
+        return redirect("admin:members_mailing_change", mailing.pk)
+
+    @admin.display(description=_("audience size"))
+    def audience_size(self, mailing):
+        if mailing.is_sent():
+            return _("Sent: see the deliveries below.")
+        try:
+            size = audience_size(mailing)
+        except MailingError as error:
+            return str(error)
+        return (
+            ngettext(
+                "%d recipient (members who opted out or are inactive not counted)",
+                "%d recipients (members who opted out or are inactive not counted)",
+                size,
+            )
+            % size
+        )
+
+    @admin.display(description=_("reasons"))
+    def reasons(self, mailing):
+        rows = (
+            mailing.deliveries.filter(status__in=[Delivery.Status.FAILED, Delivery.Status.SKIPPED])
+            .values("status", "last_error")
+            .annotate(count=Count("pk"))
+            .order_by("-count", "status", "last_error")
+        )
+        labels = dict(Delivery.Status.choices)
+        return (
+            format_html_join(
+                mark_safe("<br>"),
+                "{}: {} × {}",
+                ((labels[row["status"]], row["count"], row["last_error"] or "—") for row in rows),
+            )
+            or "—"
+        )
 
     def _deliveries_link(self, mailing: Mailing, status: str):
         count = getattr(mailing, f"{status}_count", 0)
@@ -146,7 +389,7 @@ class MailingAdmin(admin.ModelAdmin):
     def failed(self, mailing):
         return self._deliveries_link(mailing, Delivery.Status.FAILED)
 
-    @admin.display(description=_("skipped"))
+    @admin.display(description=_("skipped (opted out)"))
     def skipped(self, mailing):
         return self._deliveries_link(mailing, Delivery.Status.SKIPPED)
 
@@ -160,11 +403,6 @@ class MailingAdmin(admin.ModelAdmin):
                 for status, label in Delivery.Status.choices
             ),
         )
-
-    def save_model(self, request, obj, form, change) -> None:
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
 
     @admin.action(description=_("Retry the failed deliveries"), permissions=["retry"])
     def retry_failed(self, request, queryset):

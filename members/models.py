@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -234,6 +235,20 @@ class Mailing(PublishableModel):
         REGISTRANTS = "registrants", _("Confirmed registrants of the dialogue")
         WAITING_LIST = "waiting_list", _("The dialogue's waiting list")
         ONE_MEMBER = "one_member", _("One member (the recipient)")
+        CHOSEN_MEMBERS = "chosen_members", _("Members of the chosen countries and kinds")
+        SUMMARY_READERS = (
+            "summary_readers",
+            _("The dialogue's registrants and attendees, and members who want summaries"),
+        )
+        ADDRESSES_ONLY = "addresses", _("Only the pasted addresses")
+
+    class Details(models.TextChoices):
+        """What the layout shows of the dialogue below the text, rendered per recipient's
+        language and zone."""
+
+        NONE = "", _("Its title, time and page")
+        INVITATION = "invitation", _("Invitation: question, co-hosts, paper, register link")
+        SUMMARY = "summary", _("Summary: papers, recording, transcript, audio, feedback")
 
     kind = models.CharField(_("kind"), max_length=20, choices=MailKind.choices)
     subject = models.CharField(_("subject"), max_length=200)
@@ -261,6 +276,43 @@ class Mailing(PublishableModel):
         related_name="+",
         verbose_name=_("recipient"),
         help_text=_("For the audience “one member”."),
+    )
+    details = models.CharField(
+        _("dialogue details"),
+        max_length=20,
+        choices=Details.choices,
+        blank=True,
+        default=Details.NONE,
+        help_text=_("Shown below the text, in each recipient's language and time zone."),
+    )
+    countries = CountryField(
+        _("countries"),
+        multiple=True,
+        blank=True,
+        help_text=_("For the audience “members of the chosen countries and kinds”."),
+    )
+    organisation_kinds = models.JSONField(
+        _("kinds of organisation"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "For the audience “members of the chosen countries and kinds”: with both "
+            "countries and kinds chosen, a member must match one of each."
+        ),
+    )
+    # Addresses of people who are not members yet; emptied once their deliveries exist, so
+    # that the addresses are kept only in this mailing's delivery records.
+    guest_addresses = models.TextField(
+        _("addresses of non-members"),
+        blank=True,
+        help_text=_(
+            "One address per line. They get a sign-up link instead of a register link; "
+            "addresses of members are mailed as members."
+        ),
+    )
+    # How long before the dialogue's start a reminder goes out (reminders only).
+    reminder_before = models.DurationField(
+        _("reminder before the start"), null=True, blank=True, editable=False
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -290,6 +342,21 @@ class Mailing(PublishableModel):
         verbose_name = _("mailing")
         verbose_name_plural = _("mailings")
         permissions = [("publish_mailing", _("Can approve, send and withdraw mailings"))]
+        constraints = [
+            # A reminder goes once per registrant, dialogue and lead time, however often and
+            # on however many workers the reminder task runs.
+            models.UniqueConstraint(
+                fields=["recipient", "dialogue", "reminder_before"],
+                condition=Q(kind="reminder"),
+                name="one_reminder_per_registrant",
+            ),
+            # One summary at a time is being prepared for a dialogue.
+            models.UniqueConstraint(
+                fields=["dialogue"],
+                condition=Q(kind="summary", state__in=["draft", "in_review", "approved"]),
+                name="one_open_summary_per_dialogue",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.subject
@@ -300,8 +367,31 @@ class Mailing(PublishableModel):
     def is_transactional(self) -> bool:
         return self.kind == MailKind.TRANSACTIONAL
 
+    def needs_approval(self) -> bool:
+        """Curated mailings wait for a publisher; confirmations and reminders go at once."""
+        return self.kind not in (MailKind.TRANSACTIONAL, MailKind.REMINDER)
+
     def may_be_sent(self) -> bool:
-        return not self.is_sent() and (self.is_transactional() or self.state == State.APPROVED)
+        return not self.is_sent() and (not self.needs_approval() or self.state == State.APPROVED)
+
+
+class MailAttachment(models.Model):
+    """A file sent with every message of a mailing (a registrant's .ics, for one)."""
+
+    mailing = models.ForeignKey(
+        Mailing, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("mailing")
+    )
+    filename = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=100)
+    content = models.BinaryField(_("content"))
+
+    class Meta:
+        ordering = ["mailing", "pk"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.filename
 
 
 class Delivery(models.Model):
@@ -318,7 +408,8 @@ class Delivery(models.Model):
     mailing = models.ForeignKey(
         Mailing, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("mailing")
     )
-    # Emptied (with the address) when the account is deleted, so that counts stay true.
+    # Emptied (with the address) when the account is deleted, so that counts stay true. Also
+    # empty for a non-member invited by address: then only the address says who it was for.
     member = models.ForeignKey(
         Member,
         on_delete=models.SET_NULL,
@@ -343,8 +434,17 @@ class Delivery(models.Model):
         verbose_name_plural = _("deliveries")
         constraints = [
             models.UniqueConstraint(fields=["mailing", "member"], name="one_delivery_per_member"),
+            models.UniqueConstraint(
+                fields=["mailing", "address"],
+                condition=Q(member__isnull=True) & ~Q(address=""),
+                name="one_delivery_per_guest_address",
+            ),
         ]
         indexes = [models.Index(fields=["status", "queued_at"], name="delivery_status_queued")]
 
     def __str__(self) -> str:
         return f"{self.mailing} → {self.address or _('deleted member')}"
+
+    def is_for_guest(self) -> bool:
+        """Whether this goes to a non-member invited by address."""
+        return self.member_id is None and bool(self.address)

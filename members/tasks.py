@@ -5,7 +5,12 @@ makes redoing it harmless."""
 from celery import shared_task
 from django.conf import settings
 
-from .services.outbox import give_up_deliveries, requeue_stuck_deliveries, send_delivery_batch
+from .services.outbox import (
+    give_up_deliveries,
+    requeue_stuck_deliveries,
+    send_delivery_batch,
+    send_scheduled_mailings,
+)
 
 MAX_RETRIES = 5
 
@@ -35,3 +40,9 @@ def send_deliveries(self, *, delivery_ids: list[int]) -> dict:
 def requeue_stuck_deliveries_task() -> int:
     """Queue again the deliveries a lost task or a killed worker left behind."""
     return requeue_stuck_deliveries()
+
+
+@shared_task(name="members.send_scheduled_mailings")
+def send_scheduled_mailings_task() -> int:
+    """Run every minute by beat: send the approved mailings whose time has come."""
+    return len(send_scheduled_mailings())

@@ -9,6 +9,7 @@ from modeltranslation.manager import get_translatable_fields_for_model
 
 from a4ep_portal import services as workflow
 from a4ep_portal.models import PublishableModel
+from dialogues.services import draft_summary_mailing
 
 from .models import Paper, PaperContent, PaperVersion, Recording, RecordingContent, RecordingVersion
 
@@ -28,7 +29,8 @@ def note_edit(item: Paper | Recording, *, actor) -> None:
 
 def move_paper(paper: Paper, move: str, *, actor, note: str = "") -> Paper:
     """Make a workflow move (submit, return, approve, publish, withdraw, reopen) on a paper;
-    publishing makes a new version live, withdrawing takes it off the site."""
+    publishing makes a new version live (a summary paper's first one also drafts the summary
+    mailing), withdrawing takes it off the site."""
     return workflow.move_item(paper, move, actor=actor, note=note, effect=_go_live)
 
 
@@ -56,9 +58,19 @@ def _go_live(item: Paper | Recording, move_name: str, actor) -> None:
     if move_name == "publish":
         item.live_version = _new_version(item)
         item.save(update_fields=["live_version"])
+        if item.live_version.number == 1 and _is_summary(item):
+            draft_summary_mailing(item.dialogue)
     elif move_name == "withdraw" and item.live_version_id:
         item.live_version = None
         item.save(update_fields=["live_version"])
+
+
+def _is_summary(item: Paper | Recording) -> bool:
+    """A dialogue's summary paper or recording: its first publication drafts the summary
+    mailing to the dialogue's people."""
+    if item.dialogue_id is None:
+        return False
+    return isinstance(item, Recording) or item.kind == Paper.Kind.SUMMARY
 
 
 def _new_version(item: Paper | Recording) -> PaperVersion | RecordingVersion:

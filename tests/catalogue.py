@@ -20,7 +20,7 @@ MESSAGES = {
         ),
         "When:": "Quand :",
         "Dear %(name)s,": "Bonjour %(name)s,",
-        "You are registered: %(title)s": "Vous êtes inscrit·e : %(title)s",
+        "You are registered: {title}": "Vous êtes inscrit·e : {title}",
         "Your mail preferences:": "Vos préférences de courrier :",
         "Language": "Langue",
         "Available in:": "Disponible en :",

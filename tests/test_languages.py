@@ -286,7 +286,8 @@ def test_mail_to_a_french_speaking_member_is_in_french(
     assert "Vos préférences de courrier : http://127.0.0.1:8000/fr/me/preferences/" in body
 
     registration = RegistrationFactory(dialogue=dialogue, member=member)
-    send_registration_message(registration_id=registration.pk, message="confirmed")
+    with django_capture_on_commit_callbacks(execute=True):
+        send_registration_message(registration_id=registration.pk, message="confirmed")
     message = mail.outbox[-1]
     assert message.subject == "Vous êtes inscrit·e : Qui décide ?"
     assert message.body.startswith("Bonjour Awa,\n")

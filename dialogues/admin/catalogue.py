@@ -2,13 +2,18 @@ import csv
 from datetime import UTC
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import HttpResponse
-from django.urls import reverse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
+
+from members.services import MailingError
 
 from ..models import (
     BreakoutGroup,
@@ -25,6 +30,7 @@ from ..services import (
     cancel_dialogue,
     cancel_registration,
     change_capacity,
+    draft_invitation,
     mark_attendance,
 )
 from .participation import BreakoutGroupInline, run_sheet_link
@@ -81,7 +87,8 @@ class DialogueAdmin(TranslationAdmin):
     date_hierarchy = "starts_at"
     autocomplete_fields = ["co_hosts"]
     inlines = [SessionInline, DialogueSpeakerInline, BreakoutGroupInline]
-    actions = ["cancel_dialogues", "assign_breakout_groups"]
+    actions = ["cancel_dialogues", "assign_breakout_groups", "create_invitations"]
+    change_form_template = "admin/dialogues/dialogue/change_form.html"
     fieldsets = (
         (None, {"fields": ["series", "number", "title", "slug", "question", "status"]}),
         (_("When and where"), {"fields": ["starts_at", "duration_minutes", "format", "venue"]}),
@@ -99,6 +106,52 @@ class DialogueAdmin(TranslationAdmin):
         ),
         (_("Participation"), {"fields": ["breakout_threshold"]}),
     )
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(require_POST(self.invite_view))
+        return [
+            path("<path:object_id>/invite/", view, name="dialogues_dialogue_invite"),
+            *super().get_urls(),
+        ]
+
+    def invite_view(self, request, object_id):
+        """The "Create an invitation" button: a draft invitation, opened for editing."""
+        dialogue = get_object_or_404(Dialogue, pk=object_id)
+        if not self.has_view_or_change_permission(request, dialogue):
+            raise PermissionDenied
+        try:
+            mailing = draft_invitation(dialogue, actor=request.user)
+        except MailingError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return redirect("admin:dialogues_dialogue_change", dialogue.pk)
+        self.message_user(
+            request, _("Draft invitation created: choose its audience."), messages.SUCCESS
+        )
+        return redirect("admin:members_mailing_change", mailing.pk)
+
+    @admin.action(description=_("Create a draft invitation to each"))
+    def create_invitations(self, request, queryset):
+        created, refused = 0, []
+        for dialogue in queryset:
+            try:
+                draft_invitation(dialogue, actor=request.user)
+            except MailingError as error:
+                refused.append(str(error))
+            else:
+                created += 1
+        for message in refused:
+            self.message_user(request, message, messages.ERROR)
+        if created:
+            self.message_user(
+                request,
+                ngettext(
+                    "%d draft invitation created: find it under mailings.",
+                    "%d draft invitations created: find them under mailings.",
+                    created,
+                )
+                % created,
+                messages.SUCCESS,
+            )
 
     def get_queryset(self, request):
         return (

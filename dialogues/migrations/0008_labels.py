@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("dialogues", "0007_content_translations"),
-        ("members", "0006_member_labels"),
+        ("members", "0007_member_labels"),
     ]
 
     operations = [

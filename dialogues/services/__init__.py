@@ -8,6 +8,13 @@ from .breakouts import (
     groups_with_sizes,
 )
 from .feedback import give_feedback, may_give_feedback
+from .mailings import (
+    draft_invitation,
+    draft_summary_mailing,
+    mail_registration_message,
+    send_due_reminders,
+    summary_readers,
+)
 from .questions import (
     ParticipationError,
     approve_questions,
@@ -44,6 +51,11 @@ from .topics import (
 )
 
 __all__ = [
+    "draft_invitation",
+    "draft_summary_mailing",
+    "mail_registration_message",
+    "send_due_reminders",
+    "summary_readers",
     "confirmed_registrants",
     "erase_registration_details",
     "export_registrations",

@@ -123,7 +123,8 @@ def register_member(
 
 
 def cancel_registration(registration: Registration, *, actor) -> Registration:
-    """Cancel a registration; a freed seat goes at once to the first on the waiting list."""
+    """Cancel a registration and tell the member; a freed seat goes at once to the first on
+    the waiting list."""
     if registration.status == Registration.Status.CANCELLED:
         return registration
     with transaction.atomic():
@@ -137,6 +138,7 @@ def cancel_registration(registration: Registration, *, actor) -> Registration:
         registration.cancelled_at = timezone.now()
         registration.breakout_group = None
         registration.save(update_fields=["status", "cancelled_at", "breakout_group"])
+        _notify(registration, "cancelled")
         promote_from_waiting_list(dialogue)
     return registration
 

@@ -1,13 +1,17 @@
 """Every write of the members app: profiles and accounts (profiles.py) and the mail outbox
-(outbox.py, with the messages it composes in composing.py)."""
+(outbox.py, with the messages it composes in composing.py), and what editors do with curated
+mailings in admin (mailings.py)."""
 
+from .mailings import preview_message, save_mailing, send_test_mailing
 from .outbox import (
     MailingError,
+    audience_size,
     move_mailing,
     requeue_stuck_deliveries,
     retry_failed_deliveries,
     send_delivery_batch,
     send_mailing,
+    send_scheduled_mailings,
     send_transactional,
 )
 from .profiles import (
@@ -26,6 +30,11 @@ from .profiles import (
 __all__ = [
     "AccountError",
     "MailingError",
+    "audience_size",
+    "preview_message",
+    "save_mailing",
+    "send_scheduled_mailings",
+    "send_test_mailing",
     "delete_account",
     "ensure_member",
     "export_member_data",

@@ -19,15 +19,17 @@ from django.core.cache import cache
 from django.core.mail import get_connection
 from django.db import connection, transaction
 from django.db.models import BooleanField, F, Q, Value
+from django.db.models.functions import Lower
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from a4ep_portal.services import move_item
-from a4ep_portal.workflow import State
+from a4ep_portal.workflow import State, WorkflowError
 
 from .. import hooks
-from ..models import PREFERENCE_FIELDS, Delivery, Mailing, MailKind, Member
+from ..addresses import parse_addresses
+from ..models import PREFERENCE_FIELDS, Delivery, MailAttachment, Mailing, MailKind, Member, User
 from .composing import Composer, _zone
 
 
@@ -47,12 +49,36 @@ def audience_members(mailing: Mailing):
         if mailing.recipient_id is None:
             raise MailingError(_("A mailing to one member needs its recipient."))
         return Member.objects.filter(pk=mailing.recipient_id)
+    if audience == Mailing.Audience.CHOSEN_MEMBERS:
+        if not mailing.countries and not mailing.organisation_kinds:
+            raise MailingError(_("Choose at least one country or kind of organisation."))
+        members = Member.objects.all()
+        if mailing.countries:
+            members = members.filter(country__in=[c.code for c in mailing.countries])
+        if mailing.organisation_kinds:
+            members = members.filter(organisation__kind__in=mailing.organisation_kinds)
+        return members
+    if audience == Mailing.Audience.ADDRESSES_ONLY:
+        if not mailing.is_sent() and not parse_addresses(mailing.guest_addresses)[0]:
+            raise MailingError(_("Paste at least one address."))
+        return Member.objects.none()
     function = hooks.audience_function(audience)
     if function is None:
         raise MailingError(_("Nobody can resolve the audience “%s”.") % audience)
     if mailing.dialogue_id is None:
         raise MailingError(_("A mailing to a dialogue's registrants needs its dialogue."))
     return function(mailing)
+
+
+def audience_size(mailing: Mailing) -> int:
+    """How many people a mailing would go to now: active members of its audience who take
+    its kind (one COUNT), and the pasted addresses of non-members."""
+    members = audience_members(mailing).filter(user__is_active=True)
+    preference = PREFERENCE_FIELDS.get(mailing.kind)
+    if preference:
+        members = members.filter(**{preference: True})
+    addresses = parse_addresses(mailing.guest_addresses)[0]
+    return members.count() + len(addresses)
 
 
 def _skip_reason(is_active: bool, wants: bool) -> str:
@@ -88,13 +114,47 @@ def _create_deliveries(mailing: Mailing) -> list[int]:
             )
         )
     Delivery.objects.bulk_create(deliveries, batch_size=1000, ignore_conflicts=True)
+    _create_guest_deliveries(mailing, now)
     mailing.sent_at = now
-    mailing.save(update_fields=["sent_at"])
+    mailing.save(update_fields=["sent_at", "guest_addresses"])
     return list(
         mailing.deliveries.filter(status=Delivery.Status.QUEUED)
         .order_by("pk")
         .values_list("pk", flat=True)
     )
+
+
+def _create_guest_deliveries(mailing: Mailing, now: datetime) -> None:
+    """Deliveries for the pasted addresses: as members for members' addresses (their
+    preferences hold), by address only for the others. The pasted text is then emptied: the
+    addresses live on only in these delivery records."""
+    addresses = parse_addresses(mailing.guest_addresses)[0]
+    if not addresses:
+        return
+    preference = PREFERENCE_FIELDS.get(mailing.kind)
+    wants = F(f"member__{preference}") if preference else Value(True, BooleanField())
+    members = {
+        email.lower(): (pk, email, is_active, wanted)
+        for pk, email, is_active, wanted in User.objects.annotate(email_lower=Lower("email"))
+        .filter(email_lower__in=[address.lower() for address in addresses], member__isnull=False)
+        .values_list("member__pk", "email", "is_active", wants)
+    }
+    deliveries = []
+    for address in addresses:
+        known = members.get(address.lower())
+        reason = _skip_reason(known[2], known[3]) if known else ""
+        deliveries.append(
+            Delivery(
+                mailing=mailing,
+                member_id=known[0] if known else None,
+                address=known[1] if known else address,
+                status=Delivery.Status.SKIPPED if reason else Delivery.Status.QUEUED,
+                last_error=reason,
+                queued_at=now,
+            )
+        )
+    Delivery.objects.bulk_create(deliveries, batch_size=1000, ignore_conflicts=True)
+    mailing.guest_addresses = ""
 
 
 def queue_deliveries(delivery_ids: list[int]) -> None:
@@ -127,7 +187,7 @@ def send_mailing(mailing: Mailing, *, actor=None) -> Mailing:
             % {"state": mailing.get_state_display().lower()}
         )
     audience_members(mailing)  # a mailing with no audience fails here, before any change
-    if mailing.is_transactional():
+    if not mailing.needs_approval():
         with transaction.atomic():
             locked = Mailing.objects.select_for_update().get(pk=mailing.pk)
             if locked.is_sent():
@@ -149,17 +209,38 @@ def send_mailing(mailing: Mailing, *, actor=None) -> Mailing:
 
 
 def move_mailing(mailing: Mailing, move: str, *, actor, note: str = "") -> Mailing:
-    """Make a workflow move on a curated mailing; approving records the approver, and
+    """Make a workflow move on a curated mailing; approving records the approver and sends
+    it at once, or at its publish_at when that is still to come (send_scheduled_mailings);
     "publish" sends it."""
     if move == "publish":
         return send_mailing(mailing, actor=actor)
+    if move == "approve":
+        audience_members(mailing)  # an approved mailing must be sendable
 
     def effect(item: Mailing, move: str, actor) -> None:
         if move == "approve":
             item.approved_by = actor
             item.save(update_fields=["approved_by"])
 
-    return move_item(mailing, move, actor=actor, note=note, effect=effect)
+    mailing = move_item(mailing, move, actor=actor, note=note, effect=effect)
+    if move == "approve" and (mailing.publish_at is None or mailing.publish_at <= timezone.now()):
+        mailing = send_mailing(mailing, actor=actor)
+    return mailing
+
+
+def send_scheduled_mailings(*, now: datetime | None = None) -> list[Mailing]:
+    """Send the approved mailings whose publish_at has come (run by beat). Two workers
+    running it at once send each mailing once: the send locks the row and re-checks it."""
+    due = Mailing.objects.filter(
+        state=State.APPROVED, sent_at__isnull=True, publish_at__lte=now or timezone.now()
+    ).order_by("publish_at", "pk")
+    sent = []
+    for mailing in due:
+        try:
+            sent.append(send_mailing(mailing))
+        except (WorkflowError, MailingError):
+            continue  # sent, revised or withdrawn by someone else since the query
+    return sent
 
 
 def send_transactional(
@@ -171,25 +252,36 @@ def send_transactional(
     context: dict | None = None,
     dialogue=None,
     created_by=None,
+    kind: str = MailKind.TRANSACTIONAL,
+    attachments: list[tuple[str, bytes, str]] = (),
+    **fields,
 ) -> Mailing:
-    """Mail one member at once, whatever their preferences (confirmations, account mail).
-    The body is Markdown, given or rendered from `template` in the member's language and
-    zone; it is queued after the caller's transaction commits."""
-    if template:
-        zone = _zone(member.time_zone)
-        with translation.override(member.preferred_language), timezone.override(zone):
+    """Mail one member at once, without approval: transactional mail (confirmations, account
+    mail) whatever their preferences; a reminder unless they opted out of reminders. The
+    subject (may be lazy) and the body (Markdown, given or rendered from `template`) are in
+    the member's language and zone; it is queued after the caller's transaction commits."""
+    zone = _zone(member.time_zone)
+    with translation.override(member.preferred_language), timezone.override(zone):
+        subject = str(subject)
+        if template:
             body = render_to_string(template, {**(context or {}), "member": member})
-    mailing = Mailing.objects.create(
-        kind=MailKind.TRANSACTIONAL,
-        subject=subject,
-        body=body,
-        audience=Mailing.Audience.ONE_MEMBER,
-        recipient=member,
-        dialogue=dialogue,
-        created_by=created_by,
-        state=State.APPROVED,
-    )
-    return send_mailing(mailing)
+    with transaction.atomic():
+        mailing = Mailing.objects.create(
+            kind=kind,
+            subject=subject[:200],
+            body=body,
+            audience=Mailing.Audience.ONE_MEMBER,
+            recipient=member,
+            dialogue=dialogue,
+            created_by=created_by,
+            state=State.APPROVED,
+            **fields,
+        )
+        MailAttachment.objects.bulk_create(
+            MailAttachment(mailing=mailing, filename=name, content=content, content_type=type_)
+            for name, content, type_ in attachments
+        )
+        return send_mailing(mailing)
 
 
 # --- Sending a batch ------------------------------------------------------------------------
@@ -310,8 +402,10 @@ def _send_claimed(claimed: list[int], outcome: BatchOutcome) -> None:
         for index, delivery in enumerate(deliveries):
             member, mailing = delivery.member, delivery.mailing
             reason = ""
-            if member is None or not delivery.address:
+            if not delivery.address:
                 reason = _("The account was deleted.")
+            elif member is None:
+                reason = ""  # a non-member invited by address
             else:
                 reason = _skip_reason(member.user.is_active, member.wants(mailing.kind))
             if reason:

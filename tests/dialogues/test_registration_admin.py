@@ -89,7 +89,12 @@ def test_mark_attendance_and_cancel_actions(dialogue, django_capture_on_commit_c
     second.refresh_from_db()
     waiting.refresh_from_db()
     assert (second.status, waiting.status) == ("cancelled", "confirmed")
-    assert [m.to for m in mail.outbox] == [[waiting.member.user.email]]
+    assert sorted((m.to[0], m.subject.split(":")[0]) for m in mail.outbox) == sorted(
+        [
+            (second.member.user.email, "Your registration is cancelled"),
+            (waiting.member.user.email, "A seat is yours"),
+        ]
+    )
 
 
 def test_raising_capacity_in_admin_promotes_in_order(dialogue, django_capture_on_commit_callbacks):

@@ -1,0 +1,190 @@
+"""The dialogues app's mail, all through the members outbox: registration messages and
+reminders (one member each, no approval), invitations and post-event summaries (curated
+mailings: drafted here, approved and sent through the publishing workflow)."""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from a4ep_portal.services import record_event
+from a4ep_portal.workflow import State
+from members.models import Mailing, MailKind, Member
+from members.services import MailingError, save_mailing, send_transactional
+
+from ..calendars import registrant_calendar
+from ..models import Dialogue, Registration
+
+# message -> subject; the bodies are templates/dialogues/mail/<message>.md (Markdown).
+SUBJECTS = {
+    "confirmed": gettext_lazy("You are registered: {title}"),
+    "waitlisted": gettext_lazy("You are on the waiting list: {title}"),
+    "promoted": gettext_lazy("A seat is yours: {title}"),
+    "cancelled": gettext_lazy("Your registration is cancelled: {title}"),
+    "dialogue_cancelled": gettext_lazy("Cancelled: {title}"),
+}
+WITH_CALENDAR = {"confirmed", "promoted"}
+# Summary mailings still being prepared (one at a time per dialogue).
+OPEN_STATES = [State.DRAFT, State.IN_REVIEW, State.APPROVED]
+
+
+def mail_registration_message(registration: Registration, message: str) -> Mailing | None:
+    """Mail the registrant about their registration through the outbox, in their language
+    and zone; confirmed and promoted registrants get their calendar file attached."""
+    member = registration.member
+    if member is None or message not in SUBJECTS:
+        return None
+    dialogue = registration.dialogue
+    attachments = []
+    # The dialogue's title (and the calendar file's text) in the member's language too.
+    with translation.override(member.preferred_language):
+        subject = str(SUBJECTS[message]).format(title=dialogue.title)
+        if message in WITH_CALENDAR and registration.is_confirmed():
+            calendar = registrant_calendar(registration)
+            attachments.append((f"{dialogue.slug}.ics", calendar, "text/calendar"))
+    return send_transactional(
+        member,
+        subject=subject,
+        template=f"dialogues/mail/{message}.md",
+        context={"registration": registration, "dialogue": dialogue, "site_url": settings.SITE_URL},
+        dialogue=dialogue,
+        attachments=attachments,
+    )
+
+
+# --- Reminders ------------------------------------------------------------------------------
+
+
+def reminder_leads() -> list[timedelta]:
+    """How long before the start reminders go out, longest first (MAIL_REMINDER_HOURS)."""
+    return sorted({timedelta(hours=hours) for hours in settings.MAIL_REMINDER_HOURS}, reverse=True)
+
+
+def due_reminders(before: timedelta, shorter: timedelta | None, now: datetime):
+    """Confirmed registrations owed the reminder `before` the start: its time has come, the
+    dialogue has not started, no shorter reminder is due yet (that one replaces it), they were
+    confirmed before the reminder's time, and they have not had it."""
+    reminded = Mailing.objects.filter(
+        kind=MailKind.REMINDER,
+        recipient=OuterRef("member"),
+        dialogue=OuterRef("dialogue"),
+        reminder_before=before,
+    )
+    return (
+        Registration.objects.confirmed()
+        .filter(
+            member__isnull=False,
+            dialogue__status=Dialogue.Status.ANNOUNCED,
+            dialogue__starts_at__lte=now + before,
+            dialogue__starts_at__gt=now + (shorter or timedelta(0)),
+            confirmed_at__lte=F("dialogue__starts_at") - before,
+        )
+        .exclude(Exists(reminded))
+        .select_related("dialogue__series", "member__user")
+        .order_by("dialogue__starts_at", "pk")
+    )
+
+
+def send_due_reminders(*, now: datetime | None = None) -> int:
+    """Mail each confirmed registrant their reminders with the join link; return how many were
+    queued. Each (registrant, dialogue, lead time) is mailed once, even when this runs late,
+    twice, or on two workers at once: a unique constraint on the reminder mailing refuses
+    the second."""
+    now = now or timezone.now()
+    leads = reminder_leads()
+    count = 0
+    for index, before in enumerate(leads):
+        shorter = leads[index + 1] if index + 1 < len(leads) else None
+        for registration in due_reminders(before, shorter, now):
+            try:
+                _remind(registration, before)
+            except IntegrityError:
+                continue  # another run mailed this one meanwhile
+            count += 1
+    return count
+
+
+def _remind(registration: Registration, before: timedelta) -> Mailing:
+    dialogue = registration.dialogue
+    with translation.override(registration.member.preferred_language):
+        subject = _("Reminder: {title}").format(title=dialogue.title)
+    return send_transactional(
+        registration.member,
+        subject=subject,
+        template="dialogues/mail/reminder.md",
+        context={"registration": registration, "dialogue": dialogue, "site_url": settings.SITE_URL},
+        dialogue=dialogue,
+        kind=MailKind.REMINDER,
+        reminder_before=before,
+    )
+
+
+# --- Curated mailings -----------------------------------------------------------------------
+
+
+def draft_invitation(dialogue: Dialogue, *, actor) -> Mailing:
+    """Create a draft invitation to an announced dialogue, to all members who want
+    invitations; the message shows its question, time (in each recipient's zone), co-hosts,
+    public discussion paper and a register link."""
+    if actor is None or not actor.has_perm("members.add_mailing"):
+        raise MailingError(_("Only editors and publishers may create mailings."))
+    if dialogue.status != Dialogue.Status.ANNOUNCED or dialogue.is_over():
+        raise MailingError(
+            _("Only an announced dialogue that is still to come can be invited to: “%s” is not.")
+            % dialogue.title
+        )
+    with translation.override(settings.LANGUAGE_CODE):
+        mailing = Mailing(
+            kind=MailKind.INVITATION,
+            subject=_("Invitation: %(title)s") % {"title": dialogue.title},
+            body=render_to_string("dialogues/mail/invitation.md", {"dialogue": dialogue}),
+            audience=Mailing.Audience.ALL_MEMBERS,
+            dialogue=dialogue,
+            details=Mailing.Details.INVITATION,
+        )
+    return save_mailing(mailing, actor=actor, created=True)
+
+
+def draft_summary_mailing(dialogue: Dialogue) -> Mailing | None:
+    """Create a draft summary mailing for the dialogue's registrants, attendees and members
+    who want summaries, unless one is already being prepared; it links whatever papers and
+    recordings of the dialogue are public when it is sent. It goes out only once approved."""
+    if Mailing.objects.filter(
+        kind=MailKind.SUMMARY, dialogue=dialogue, state__in=OPEN_STATES
+    ).exists():
+        return None
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("After the dialogue: %(title)s") % {"title": dialogue.title}
+        body = render_to_string("dialogues/mail/summary.md", {"dialogue": dialogue})
+        note = _("Drafted when the dialogue's summary or recording was published.")
+    try:
+        with transaction.atomic():
+            mailing = Mailing.objects.create(
+                kind=MailKind.SUMMARY,
+                subject=subject,
+                body=body,
+                audience=Mailing.Audience.SUMMARY_READERS,
+                dialogue=dialogue,
+                details=Mailing.Details.SUMMARY,
+                state=State.DRAFT,
+            )
+            record_event(mailing, "create", State.DRAFT, State.DRAFT, actor=None, note=note)
+    except IntegrityError:
+        return None  # drafted by a concurrent publication
+    return mailing
+
+
+def summary_readers(mailing: Mailing) -> QuerySet[Member]:
+    """The dialogue's confirmed registrants and attendees, and every member who wants
+    summaries (the members' preference then decides who is skipped)."""
+    registrants = Registration.objects.filter(dialogue_id=mailing.dialogue_id).filter(
+        Q(status=Registration.Status.CONFIRMED) | Q(attended=True)
+    )
+    return Member.objects.filter(
+        Q(pk__in=registrants.values("member_id")) | Q(wants_summaries=True)
+    )

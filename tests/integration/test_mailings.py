@@ -1,0 +1,180 @@
+"""Curated and registration mail against the real parts: the registration task and the
+deliveries run in a Celery worker process on Redis, and a real SMTP server (aiosmtpd) on
+loopback receives what they send."""
+
+import email
+import email.policy
+import os
+import signal
+import subprocess
+import time
+import uuid
+
+import pytest
+from django.conf import settings
+from icalendar import Calendar
+
+from a4ep_portal.celery import app
+from dialogues.services import RegistrationDetails, draft_invitation, register_member
+from members.models import Delivery, Mailing, Member
+from members.services import move_mailing
+from tests.factories import DialogueFactory, EditorFactory, PublisherFactory, UserFactory, utc
+
+from .conftest import BASE_DIR, VENV_BIN
+
+pytestmark = [
+    pytest.mark.redis,
+    pytest.mark.celery_worker,
+    pytest.mark.django_db(transaction=True),
+]
+
+JOIN = "https://zoom.us/j/123456789?pwd=secret-join-link"
+
+
+@pytest.fixture
+def queue(settings):
+    """A queue of this test's own for the deliveries and the registration task, so that only
+    this test's worker takes them."""
+    name = f"test-mailings-{uuid.uuid4().hex}"
+    settings.MAIL_QUEUE = name
+    previous = app.conf.task_routes
+    app.conf.task_routes = {"dialogues.send_registration_message": {"queue": name}}
+    yield name
+    app.conf.task_routes = previous
+
+
+@pytest.fixture
+def worker(child_env, smtp_server, queue, tmp_path):
+    log_path = tmp_path / "worker.log"
+    env = {
+        **child_env,
+        "EMAIL_URL": f"smtp://127.0.0.1:{smtp_server.port}",
+        "SITE_URL": settings.SITE_URL,
+        "MAIL_QUEUE": queue,
+        "LOG_LEVEL": "WARNING",
+    }
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [
+                str(VENV_BIN / "celery"),
+                "-A",
+                "a4ep_portal",
+                "worker",
+                "--pool=solo",
+                "--without-gossip",
+                "--without-mingle",
+                "--loglevel=WARNING",
+                f"--queues={queue}",
+                f"--hostname={queue}@%h",
+            ],
+            cwd=BASE_DIR,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    yield process
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+    print(f"--- worker log ---\n{log_path.read_text(errors='replace')}")
+
+
+def wait_for(smtp_server, count: int, worker) -> None:
+    deadline = time.monotonic() + 60
+    while smtp_server.count() < count:
+        assert worker.poll() is None, "the worker died"
+        assert time.monotonic() < deadline, f"only {smtp_server.count()} of {count} arrived"
+        time.sleep(0.05)
+    time.sleep(0.5)  # nothing more should come
+
+
+def received(smtp_server) -> dict[tuple[str, str], email.message.EmailMessage]:
+    messages = {}
+    for rcpts, content in smtp_server.messages:
+        message = email.message_from_bytes(content, policy=email.policy.default)
+        for rcpt in rcpts:
+            key = (rcpt, str(message["Subject"]))
+            assert key not in messages, f"{key} arrived twice"
+            messages[key] = message
+    return messages
+
+
+def html_of(message) -> str:
+    return message.get_body(preferencelist=("html",)).get_content()
+
+
+def text_of(message) -> str:
+    return message.get_body(preferencelist=("plain",)).get_content()
+
+
+def member(email_address: str, *, language: str, zone: str, **preferences) -> Member:
+    person = UserFactory(email=email_address, first_name=email_address.split("@")[0].title())
+    Member.objects.filter(user=person).update(
+        preferred_language=language, time_zone=zone, **preferences
+    )
+    return Member.objects.get(user=person)
+
+
+def test_confirmation_and_invitation_through_a_worker_in_each_recipients_language_and_zone(
+    smtp_server, worker
+):
+    dialogue = DialogueFactory(
+        title="Accountability", slug="accountability", starts_at=utc(2099, 3, 10, 12)
+    )
+    editor, publisher = EditorFactory(), PublisherFactory()
+    Member.objects.filter(user__in=[editor, publisher]).update(wants_invitations=False)
+    amina = member("amina@example.org", language="fr", zone="Asia/Karachi")
+    member("bob@example.org", language="en", zone="America/Lima")
+    member("carl@example.org", language="en", zone="UTC", wants_invitations=False)
+
+    # The web request's part: the registration, and the task queued after its commit.
+    register_member(dialogue, amina, RegistrationDetails())
+    wait_for(smtp_server, 1, worker)
+    confirmation = received(smtp_server)[
+        ("amina@example.org", "You are registered: Accountability")
+    ]
+    assert '<html lang="fr">' in html_of(confirmation)
+    assert "17:00 (Asia/Karachi)" in text_of(confirmation)
+    assert JOIN in text_of(confirmation)
+    (calendar,) = list(confirmation.iter_attachments())
+    assert (calendar.get_filename(), calendar.get_content_type()) == (
+        "accountability.ics",
+        "text/calendar",
+    )
+    event = Calendar.from_ical(calendar.get_content()).walk("VEVENT")[0]
+    assert JOIN in str(event["DESCRIPTION"])
+
+    invitation = draft_invitation(dialogue, actor=editor)
+    Mailing.objects.filter(pk=invitation.pk).update(guest_addresses="new@ngo.example.net")
+    invitation.refresh_from_db()
+    move_mailing(invitation, "submit", actor=editor)
+    move_mailing(invitation, "approve", actor=publisher)
+    wait_for(smtp_server, 4, worker)
+
+    messages = received(smtp_server)
+    subject = "Invitation: Accountability"
+    assert sorted(rcpt for rcpt, title in messages if title == subject) == [
+        "amina@example.org",
+        "bob@example.org",
+        "new@ngo.example.net",
+    ]
+    to_amina = messages[("amina@example.org", subject)]
+    assert '<html lang="fr">' in html_of(to_amina)
+    assert "17:00 (Asia/Karachi)" in text_of(to_amina)
+    to_bob = messages[("bob@example.org", subject)]
+    assert "07:00 (America/Lima)" in text_of(to_bob)
+    assert f"{settings.SITE_URL}/dialogues/accountability/register/" in text_of(to_bob)
+    assert str(to_bob["List-Unsubscribe-Post"]) == "List-Unsubscribe=One-Click"
+    assert JOIN not in text_of(to_bob)
+    to_guest = messages[("new@ngo.example.net", subject)]
+    assert "12:00 (UTC)" in text_of(to_guest)
+    assert "/accounts/signup/?next=%2Fdialogues%2Faccountability%2Fregister%2F" in text_of(to_guest)
+    assert to_guest["List-Unsubscribe"] is None
+    statuses = dict(invitation.deliveries.values_list("address", "status"))
+    assert statuses["carl@example.org"] == Delivery.Status.SKIPPED
+    assert Mailing.objects.get(pk=invitation.pk).guest_addresses == ""

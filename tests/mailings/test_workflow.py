@@ -1,0 +1,376 @@
+"""Invitations from the outside, through admin URLs: who may create, submit, approve and send
+them, the test message to oneself, the preview, scheduled sending, and what admin counts."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from a4ep_portal.models import WorkflowEvent
+from a4ep_portal.workflow import State
+from dialogues.models import Dialogue
+from dialogues.services import draft_invitation
+from members.models import Delivery, Mailing, MailKind
+from members.services import send_scheduled_mailings
+from tests.factories import DialogueFactory, OrganisationFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def log_in(client, who):
+    if who is not None:
+        client.force_login(who)
+    return client
+
+
+def move(client, mailing, name):
+    return client.post(f"/admin/members/mailing/{mailing.pk}/move/", {"move": name})
+
+
+@pytest.fixture
+def invitation(dialogue, editor):
+    return draft_invitation(dialogue, actor=editor)
+
+
+@pytest.fixture
+def people(db):
+    """Who the outside world is: nobody, a member, staff without mail rights."""
+    return {
+        "visitor": None,
+        "member": UserFactory(),
+        "staff without rights": UserFactory(is_staff=True),
+    }
+
+
+def test_editor_creates_an_invitation_prefilled_from_the_dialogue(client, dialogue, editor):
+    dialogue.co_hosts.add(OrganisationFactory(name="Charter4Change"))
+    log_in(client, editor)
+    page = client.get(f"/admin/dialogues/dialogue/{dialogue.pk}/change/").content.decode()
+    assert f'action="/admin/dialogues/dialogue/{dialogue.pk}/invite/"' in page
+
+    response = client.post(f"/admin/dialogues/dialogue/{dialogue.pk}/invite/")
+
+    mailing = Mailing.objects.get()
+    assert response.url == f"/admin/members/mailing/{mailing.pk}/change/"
+    assert (mailing.kind, mailing.state, mailing.audience, mailing.details) == (
+        "invitation",
+        "draft",
+        "all_members",
+        "invitation",
+    )
+    assert (mailing.dialogue, mailing.created_by, mailing.last_edited_by) == (
+        dialogue,
+        editor,
+        editor,
+    )
+    assert mailing.subject == "Invitation: Accountability"
+    assert mailing.body.startswith("Dear {{ first_name }},")
+    assert "**Accountability**" in mailing.body
+    assert mailing.deliveries.count() == 0
+    assert len(mail.outbox) == 0
+
+
+@pytest.mark.parametrize("who", ["visitor", "member", "staff without rights"])
+def test_only_organisers_create_invitations(client, dialogue, people, who):
+    response = log_in(client, people[who]).post(f"/admin/dialogues/dialogue/{dialogue.pk}/invite/")
+    if who == "staff without rights":
+        assert response.status_code == 403
+    else:
+        assert response.status_code == 302
+        assert response.url.startswith("/admin/login/")
+    assert Mailing.objects.count() == 0
+
+
+def test_no_invitation_to_a_dialogue_that_is_not_announced(client, editor):
+    draft = DialogueFactory(status=Dialogue.Status.DRAFT, title="Secret plans")
+    response = log_in(client, editor).post(
+        f"/admin/dialogues/dialogue/{draft.pk}/invite/", follow=True
+    )
+    assert "Only an announced dialogue that is still to come can be invited to" in (
+        response.content.decode()
+    )
+    assert Mailing.objects.count() == 0
+
+
+def test_invitation_goes_draft_review_approved_sent_with_a_publisher_approving(
+    client, invitation, editor, publisher, django_capture_on_commit_callbacks
+):
+    reader = UserFactory(email="reader@example.org")
+    not_interested = UserFactory(email="not-interested@example.org").member
+    not_interested.wants_invitations = False
+    not_interested.save()
+
+    log_in(client, editor)
+    move(client, invitation, "submit")
+    invitation.refresh_from_db()
+    assert invitation.state == State.IN_REVIEW
+
+    move(client, invitation, "approve")  # editors may not approve
+    invitation.refresh_from_db()
+    assert invitation.state == State.IN_REVIEW
+
+    log_in(client, publisher)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = move(client, invitation, "approve")
+    assert response.status_code == 302
+    invitation.refresh_from_db()
+    assert (invitation.state, invitation.approved_by) == (State.PUBLISHED, publisher)
+    assert invitation.sent_at is not None
+    recipients = sorted(m.to[0] for m in mail.outbox)
+    assert reader.email in recipients
+    assert "not-interested@example.org" not in recipients
+    assert Delivery.objects.get(address="not-interested@example.org").status == "skipped"
+    moves = list(
+        WorkflowEvent.objects.filter(object_id=invitation.pk)
+        .order_by("pk")
+        .values_list("move", flat=True)
+    )
+    assert moves == ["create", "submit", "approve", "publish"]
+
+
+def test_nobody_approves_a_mailing_they_submitted(client, invitation, publisher):
+    log_in(client, publisher)
+    move(client, invitation, "submit")
+    response = move(client, invitation, "approve")
+    invitation.refresh_from_db()
+    assert invitation.state == State.IN_REVIEW
+    assert response.status_code == 302
+    assert Delivery.objects.count() == 0
+
+
+@pytest.mark.parametrize("who", ["visitor", "member", "staff without rights"])
+def test_outsiders_cannot_move_a_mailing(client, invitation, people, who):
+    invitation.state = State.IN_REVIEW
+    invitation.save()
+    for name in ("submit", "approve", "publish", "withdraw"):
+        response = move(log_in(client, people[who]), invitation, name)
+        assert response.status_code in (302, 403)
+    invitation.refresh_from_db()
+    assert invitation.state == State.IN_REVIEW
+    assert Delivery.objects.count() == 0
+
+
+def test_approval_with_a_send_time_waits_for_it_then_beat_sends_once(
+    client, invitation, editor, publisher, django_capture_on_commit_callbacks
+):
+    UserFactory(email="reader@example.org")
+    later = timezone.now() + timedelta(hours=3)
+    Mailing.objects.filter(pk=invitation.pk).update(publish_at=later, state=State.IN_REVIEW)
+
+    log_in(client, publisher).post(
+        f"/admin/members/mailing/{invitation.pk}/move/", {"move": "approve"}
+    )
+    invitation.refresh_from_db()
+    assert (invitation.state, invitation.sent_at) == (State.APPROVED, None)
+
+    assert send_scheduled_mailings(now=later - timedelta(minutes=1)) == []
+    with django_capture_on_commit_callbacks(execute=True):
+        assert [m.pk for m in send_scheduled_mailings(now=later)] == [invitation.pk]
+        assert send_scheduled_mailings(now=later + timedelta(minutes=1)) == []
+    invitation.refresh_from_db()
+    assert invitation.state == State.PUBLISHED
+    assert "reader@example.org" in [m.to[0] for m in mail.outbox]
+    assert len(mail.outbox) == invitation.deliveries.filter(status="sent").count()
+
+
+def test_scheduled_sending_is_in_the_beat_schedule(settings):
+    tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert {"members.send_scheduled_mailings", "dialogues.send_reminders"} <= tasks
+
+
+def test_anyone_with_access_mails_themselves_a_test(
+    client, invitation, editor, django_capture_on_commit_callbacks
+):
+    UserFactory(email="reader@example.org")
+    log_in(client, editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/admin/members/mailing/{invitation.pk}/test/", follow=True)
+    assert "A test message is on its way to edith@example.org." in response.content.decode()
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        (["edith@example.org"], "[Test] Invitation: Accountability")
+    ]
+    assert "Register for this dialogue" in mail.outbox[0].body
+    invitation.refresh_from_db()
+    assert (invitation.state, invitation.sent_at) == (State.DRAFT, None)
+    assert invitation.deliveries.count() == 0
+
+
+@pytest.mark.parametrize("who", ["visitor", "member", "staff without rights"])
+def test_outsiders_get_no_preview_and_send_no_test(client, invitation, people, who):
+    log_in(client, people[who])
+    preview = client.get(f"/admin/members/mailing/{invitation.pk}/preview/")
+    test = client.post(f"/admin/members/mailing/{invitation.pk}/test/")
+    for response in (preview, test):
+        if who == "staff without rights":
+            assert response.status_code == 403
+        else:
+            assert response.status_code == 302
+            assert response.url.startswith("/admin/login/")
+    assert len(mail.outbox) == 0
+    assert Mailing.objects.count() == 1
+
+
+def test_preview_shows_a_sample_members_message_in_their_language_and_zone(
+    client, invitation, editor, settings
+):
+    sample = UserFactory(email="amina@example.org", first_name="Amina", time_zone="Asia/Karachi")
+    sample.member.preferred_language = "fr"
+    sample.member.save()
+    log_in(client, editor)
+    page = client.get(
+        f"/admin/members/mailing/{invitation.pk}/preview/", {"sample": "amina@example.org"}
+    ).content.decode()
+    assert "Dear Amina," in page
+    assert "17:00 (Asia/Karachi)" in page
+    assert '<div class="mail-preview" lang="fr">' in page
+    # The register link leads to the French page.
+    assert f'href="{settings.SITE_URL}/fr/dialogues/accountability/register/"' in page
+    assert "<script" not in page.split('<div class="mail-preview"')[1]
+
+
+def test_preview_for_a_non_member_shows_the_sign_up_link_in_utc(client, invitation, editor):
+    page = (
+        log_in(client, editor)
+        .get(f"/admin/members/mailing/{invitation.pk}/preview/", {"sample": "guest"})
+        .content.decode()
+    )
+    assert "someone@example.org" in page
+    assert "12:00 (UTC)" in page
+    assert "Sign up and register for this dialogue" in page
+    assert "/accounts/signup/?next=%2Fdialogues%2Faccountability%2Fregister%2F" in page
+    assert "Unsubscribe" not in page
+
+
+def test_change_page_shows_the_audience_size_before_and_the_reasons_after(
+    client, invitation, publisher, other_publisher, django_capture_on_commit_callbacks
+):
+    UserFactory(email="reader@example.org")
+    UserFactory(email="another@example.org")
+    opted_out = UserFactory(email="out@example.org").member
+    opted_out.wants_invitations = False
+    opted_out.save()
+    staff = {publisher.member, other_publisher.member}
+    expected = 2 + len([m for m in staff if m.wants_invitations]) + 1  # + the editor
+    log_in(client, publisher)
+    page = client.get(f"/admin/members/mailing/{invitation.pk}/change/").content.decode()
+    assert f"{expected} recipients (members who opted out or are inactive not counted)" in page
+
+    Mailing.objects.filter(pk=invitation.pk).update(state=State.IN_REVIEW)
+    log_in(client, other_publisher)
+    with django_capture_on_commit_callbacks(execute=True):
+        move(client, invitation, "approve")
+    page = client.get(f"/admin/members/mailing/{invitation.pk}/change/").content.decode()
+    assert "Skipped: 1 × The member opted out of this kind of mail." in page
+    assert invitation.deliveries.filter(status="sent").count() == expected
+
+
+def _changelist_queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_mailing_and_delivery_lists_cost_the_same_queries_for_1_or_many(client, db):
+    from django.contrib.auth import get_user_model
+
+    admin = get_user_model().objects.create_superuser("root@example.org", "pw")
+    log_in(client, admin)
+
+    def add_mailings(count: int, deliveries: int) -> None:
+        for n in range(count):
+            mailing = Mailing.objects.create(
+                kind=MailKind.NEWS,
+                subject=f"News {n}",
+                body="News.",
+                audience=Mailing.Audience.ALL_MEMBERS,
+                state=State.PUBLISHED,
+            )
+            Delivery.objects.bulk_create(
+                Delivery(mailing=mailing, address=f"guest{n}-{d}@example.org", status="sent")
+                for d in range(deliveries)
+            )
+
+    add_mailings(1, 1)
+    few = [_changelist_queries(client, f"/admin/members/{m}/") for m in ("mailing", "delivery")]
+    add_mailings(20, 10)
+    many = [_changelist_queries(client, f"/admin/members/{m}/") for m in ("mailing", "delivery")]
+    assert many == few
+
+
+def _edit(client, mailing, **changes):
+    prefix = "a4ep_portal-workflowevent-content_type-object_id"
+    data = {
+        "kind": mailing.kind,
+        "subject": mailing.subject,
+        "body": mailing.body,
+        "dialogue": mailing.dialogue_id,
+        "details": mailing.details,
+        "audience": mailing.audience,
+        "guest_addresses": mailing.guest_addresses,
+        "publish_at_0": "",
+        "publish_at_1": "",
+        f"{prefix}-TOTAL_FORMS": 0,
+        f"{prefix}-INITIAL_FORMS": 0,
+        "_save": "Save",
+        **changes,
+    }
+    return client.post(f"/admin/members/mailing/{mailing.pk}/change/", data)
+
+
+def test_editing_an_approved_mailing_sends_it_back_to_review_and_stops_its_schedule(
+    client, invitation, publisher, other_publisher
+):
+    later = timezone.now() + timedelta(hours=3)
+    Mailing.objects.filter(pk=invitation.pk).update(publish_at=later, state=State.IN_REVIEW)
+    log_in(client, publisher)
+    move(client, invitation, "approve")
+    invitation.refresh_from_db()
+    assert invitation.state == State.APPROVED
+
+    log_in(client, other_publisher)
+    response = _edit(
+        client,
+        invitation,
+        subject="Invitation: Accountability (new date)",
+        publish_at_0=later.date().isoformat(),
+        publish_at_1=later.strftime("%H:%M:%S"),
+    )
+    assert response.status_code == 302
+    invitation.refresh_from_db()
+    assert invitation.subject == "Invitation: Accountability (new date)"
+    assert (invitation.state, invitation.last_edited_by) == (State.IN_REVIEW, other_publisher)
+    assert send_scheduled_mailings(now=later + timedelta(minutes=1)) == []
+    assert invitation.deliveries.count() == 0
+
+
+def test_the_dialogue_list_action_drafts_an_invitation_to_each_announced_dialogue(
+    client, dialogue, editor
+):
+    other = DialogueFactory(title="Funding")
+    unannounced = DialogueFactory(title="Not yet", status=Dialogue.Status.DRAFT)
+    response = log_in(client, editor).post(
+        "/admin/dialogues/dialogue/",
+        {
+            "action": "create_invitations",
+            "_selected_action": [dialogue.pk, other.pk, unannounced.pk],
+        },
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "2 draft invitations created" in page
+    assert "“Not yet” is not" in page
+    assert sorted(Mailing.objects.values_list("subject", "state")) == [
+        ("Invitation: Accountability", "draft"),
+        ("Invitation: Funding", "draft"),
+    ]
+
+
+def test_preview_page_carries_no_inline_script_or_style(client, invitation, editor):
+    page = log_in(client, editor).get(f"/admin/members/mailing/{invitation.pk}/preview/")
+    preview = page.content.decode().split('<div class="mail-preview"')[1]
+    assert "<script" not in preview
+    assert "style=" not in preview
+    assert "Register for this dialogue" in preview
