@@ -326,3 +326,15 @@ def test_signing_up_in_french_makes_french_the_preferred_language(client):
     assert user.member.preferred_language == "fr"
     # The confirmation link leads back to the French pages.
     assert "/fr/accounts/confirm-email/" in mail.outbox[-1].body
+
+
+@pytest.mark.parametrize("language", ["fr", "es", "ar"])
+def test_pages_use_the_committed_catalogues(client, dialogue, language):
+    """The real catalogues in locale/ (checked complete by tests/test_catalogues.py) are the
+    ones the pages speak."""
+    for path, text in [("/", "Skip to main content"), ("/papers/", "Papers")]:
+        with translation.override(language):
+            expected = translation.gettext(text)
+        assert expected != text, f"locale/{language} does not translate “{text}”"
+        page = client.get(f"/{language}{path}").content.decode()
+        assert html.escape(expected) in page, (language, path, expected)
