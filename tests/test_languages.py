@@ -232,7 +232,8 @@ def test_papers_and_recordings_show_the_viewers_language_and_search_finds_every_
     assert '<h1 lang="fr">Qui rend des comptes ?</h1>' in french
     assert '<p lang="en">Accountability to communities.</p>' in french  # no French abstract
     arabic = client.get(f"/ar/papers/{paper.slug}/").content.decode()
-    assert '<h1 lang="en">Who is accountable?</h1>' in arabic
+    # English on a right-to-left page keeps its own direction.
+    assert '<h1 lang="en" dir="ltr">Who is accountable?</h1>' in arabic
     assert '<p lang="ar">المساءلة أمام المجتمعات.</p>' in arabic
     assert "Grabación uno" in client.get(f"/es/recordings/{recording.slug}/").content.decode()
     assert "Grabación uno" not in client.get(f"/recordings/{recording.slug}/").content.decode()
@@ -338,3 +339,15 @@ def test_pages_use_the_committed_catalogues(client, dialogue, language):
         assert expected != text, f"locale/{language} does not translate “{text}”"
         page = client.get(f"/{language}{path}").content.decode()
         assert html.escape(expected) in page, (language, path, expected)
+
+
+def test_english_original_on_an_arabic_page_runs_left_to_right(client, dialogue):
+    SessionFactory(dialogue=dialogue, title="Welcome")
+    arabic = client.get("/ar/dialogues/accountability/").content.decode()
+    assert '<h1 lang="en" dir="ltr">Accountability</h1>' in arabic
+    assert '<span lang="en" dir="ltr">Welcome</span>' in arabic
+    assert '<div lang="en" dir="ltr"><p>A 90-minute online dialogue.</p>' in arabic
+    # An Arabic paper on an English page runs right to left.
+    paper = PaperFactory(title="المساءلة أمام المجتمعات", language="ar", published=True)
+    english = client.get(f"/papers/{paper.slug}/").content.decode()
+    assert '<h1 lang="ar" dir="rtl">المساءلة أمام المجتمعات</h1>' in english

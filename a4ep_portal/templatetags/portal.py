@@ -90,13 +90,35 @@ def _local_name(code: str) -> str:
         return code
 
 
+def _direction(code: str | None) -> str:
+    try:
+        return "rtl" if translation.get_language_info(code)["bidi"] else "ltr"
+    except KeyError:
+        return "ltr"
+
+
+def _dir_if_other(code: str) -> str:
+    """The dir a block in language `code` needs on the current page, or "" when the same."""
+    direction = _direction(code)
+    return "" if direction == _direction(translation.get_language()) else direction
+
+
+@register.filter
+def dir_attr(item, field: str = "title"):
+    """` dir="ltr"` when `item.<field>` is written the other way than the page (English text
+    on an Arabic page), so its punctuation stays where it belongs."""
+    direction = _dir_if_other(languages.shown_language(item, field))
+    return format_html(' dir="{}"', direction) if direction else ""
+
+
 @register.filter
 def lang_attr(item, field: str = "title"):
-    """` lang="xx"` when `item.<field>` is shown in another language than the page's."""
+    """` lang="xx"` (and its dir if it differs) when `item.<field>` is shown in another
+    language than the page's."""
     code = languages.shown_language(item, field)
     if code == translation.get_language():
         return ""
-    return format_html(' lang="{}"', code)
+    return format_html(' lang="{}"{}', code, dir_attr(item, field))
 
 
 @register.filter
@@ -106,4 +128,4 @@ def in_its_language(item, field: str = "title"):
     value = getattr(item, field)
     if code == translation.get_language():
         return value
-    return format_html('<span lang="{}">{}</span>', code, value)
+    return format_html('<span lang="{}"{}>{}</span>', code, dir_attr(item, field), value)
