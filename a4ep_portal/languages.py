@@ -32,3 +32,9 @@ def available_languages(item, field: str = "title") -> list[str]:
         for code, _name in settings.LANGUAGES
         if code != original and _translated(item, field, code)
     ]
+
+
+def in_every_language(*fields: str) -> list[str]:
+    """The per-language columns of translated fields (title_en, title_fr, ...), for admin
+    searches that should find an item by any of its languages."""
+    return [f"{field}_{code}" for field in fields for code, _name in settings.LANGUAGES]

@@ -351,3 +351,16 @@ def test_english_original_on_an_arabic_page_runs_left_to_right(client, dialogue)
     paper = PaperFactory(title="المساءلة أمام المجتمعات", language="ar", published=True)
     english = client.get(f"/papers/{paper.slug}/").content.decode()
     assert '<h1 lang="ar" dir="rtl">المساءلة أمام المجتمعات</h1>' in english
+
+
+def test_admin_finds_a_dialogue_by_its_title_in_any_language(client, dialogue):
+    from tests.factories import EditorFactory
+
+    dialogue.title_fr = "Redevabilité"
+    dialogue.save()
+    client.force_login(EditorFactory())
+    for query in ["Redevabilité", "Accountability"]:
+        page = client.get("/admin/dialogues/dialogue/", {"q": query}).content.decode()
+        assert f"/admin/dialogues/dialogue/{dialogue.pk}/change/" in page, query
+    page = client.get("/admin/dialogues/dialogue/", {"q": "zebra"}).content.decode()
+    assert f"/admin/dialogues/dialogue/{dialogue.pk}/change/" not in page

@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
+from a4ep_portal.languages import in_every_language
 from members.services import MailingError
 
 from ..models import (
@@ -60,7 +61,7 @@ class DialogueSpeakerInline(admin.TabularInline):
 @admin.register(Series)
 class SeriesAdmin(TranslationAdmin):
     list_display = ["title", "campaign"]
-    search_fields = ["title", "campaign"]
+    search_fields = [*in_every_language("title"), "campaign"]
     prepopulated_fields = {"slug": ["title"]}
 
 
@@ -82,7 +83,7 @@ class DialogueAdmin(TranslationAdmin):
     ]
     list_filter = ["status", "format", "series", "starts_at"]
     list_select_related = ["series"]
-    search_fields = ["title", "question", "description", "audience"]
+    search_fields = [*in_every_language("title", "question", "description"), "audience"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "starts_at"
     autocomplete_fields = ["co_hosts"]
