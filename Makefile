@@ -8,7 +8,7 @@ SERVE_ENV = SECRET_KEY="$${SECRET_KEY:-local-serve-$$(hostname)-not-for-producti
 	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" \
 	SECURE_SSL_REDIRECT="$${SECURE_SSL_REDIRECT:-false}" PORT=$(PORT)
 
-.PHONY: install e2e-tools run serve test lint format worker collectstatic clean
+.PHONY: install e2e-tools run serve test lint format messages worker collectstatic clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=python3.x).")'
@@ -58,6 +58,14 @@ lint: install
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# The translation catalogues (needs gettext): collect every marked string into
+# locale/<lang>/LC_MESSAGES/django.po, keeping what is translated, then compile the .mo files,
+# which are committed so that `make run` works on a machine without gettext.
+# tests/test_catalogues.py fails when a catalogue is stale, incomplete or not compiled.
+messages: install
+	$(BIN)/python manage.py makemessages -l fr -l es -l ar --no-location --no-obsolete -i '.venv/*' -i 'var/*' -i 'tests/*' -i 'bench/*' -i 'node_modules/*' -i 'deploy/*'
+	$(BIN)/python manage.py compilemessages -l fr -l es -l ar -i .venv -i var -i tests -i bench -i node_modules -i deploy
 
 worker: install
 	$(BIN)/celery -A a4ep_portal worker --beat --loglevel=INFO

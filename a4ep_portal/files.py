@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.http import FileResponse, HttpResponseRedirect
 from django.utils.deconstruct import deconstructible
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from pypdf import PdfReader
 
@@ -80,7 +81,7 @@ def _check_size(value, limit_mb: int, what: str) -> None:
     if value.size > limit:
         raise ValidationError(
             _("The %(what)s is %(size)s MB; the limit is %(limit)s MB.")
-            % {"what": what, "size": f"{value.size / 1024 / 1024:.1f}", "limit": limit_mb},
+            % {"what": what, "size": number_format(value.size / 1024 / 1024, 1), "limit": limit_mb},
             code="too_large",
         )
 

@@ -52,8 +52,10 @@ class PublishableModel(models.Model):
 class WorkflowEvent(models.Model):
     """One move of one item: who, when, from which state to which, and why."""
 
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
-    object_id = models.PositiveBigIntegerField()
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, verbose_name=_("kind of item")
+    )
+    object_id = models.PositiveBigIntegerField(_("item id"))
     item = GenericForeignKey("content_type", "object_id")
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

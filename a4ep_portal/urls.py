@@ -1,16 +1,22 @@
 from allauth.account.decorators import secure_admin_login
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 
 from a4ep_portal import health
 from dialogues import views as dialogue_views
 from dialogues.sitemaps import DialogueSitemap, PageSitemap
+from members import views as member_views
 from papers.sitemaps import ArchiveSitemap, PaperSitemap, RecordingSitemap
+from papers.urls import file_urlpatterns
 
-admin.site.site_header = "A4EP Dialogues"
-admin.site.site_title = "A4EP Dialogues admin"
+admin.site.site_header = _("A4EP Dialogues")
+admin.site.site_title = _("A4EP Dialogues admin")
 # Admin logins go through allauth too: verified e-mail and the shared rate limits apply.
 admin.site.login = secure_admin_login(admin.site.login)
 
@@ -22,9 +28,23 @@ SITEMAPS = {
     "recordings": RecordingSitemap,
 }
 
+# Language-free addresses stay unprefixed: probes, the one-click unsubscribe link in mail (its
+# POST must keep working whatever the page's language), files, the sitemap and the language
+# switcher.
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("unsubscribe/<str:token>/", member_views.unsubscribe_view, name="unsubscribe"),
+    path("", include((file_urlpatterns, "files"))),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    # No CSRF token: the switcher is on every page, and a token would keep anonymous pages out
+    # of the page cache; the view only sets the language cookie and redirects.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
+]
+
+# Pages: English at the addresses already shared (/dialogues/...), the other languages under
+# their prefix (/fr/dialogues/...).
+urlpatterns += i18n_patterns(
     path("", dialogue_views.home, name="home"),
     path("about/", dialogue_views.about, name="about"),
     path("about/figures/", dialogue_views.figures, name="figures"),
@@ -40,10 +60,11 @@ urlpatterns = [
     path("", include("papers.urls")),
     path("", include("members.urls")),
     path("", include("dialogues.me_urls")),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("accounts/", include("allauth.urls")),
+    # Organisers may work in their language too: /fr/admin/ (admin labels are translated).
     path("admin/", admin.site.urls),
-]
+    prefix_default_language=False,
+)
 
 if settings.DEBUG and "://" not in settings.MEDIA_URL:
     import re

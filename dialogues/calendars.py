@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from .models import Dialogue, Registration
@@ -25,7 +26,7 @@ def _event(dialogue: Dialogue, stamp: datetime, join_url: str = "") -> Event:
     if dialogue.audience:
         description.append(dialogue.audience)
     if join_url:
-        description.append(f"Join: {join_url}")
+        description.append(_("Join: %(url)s") % {"url": join_url})
     description.append(url)
     event.add("description", "\n\n".join(description))
     event.add("url", url)

@@ -210,6 +210,61 @@ UPCOMING = {
     "join_url": "https://zoom.us/j/0000000000?pwd=demo-join-link",
 }
 
+# The dialogues' titles and questions in the portal's other languages (their descriptions and
+# agendas stay in English, the original, which the pages then say).
+TRANSLATIONS = {
+    "solidarity-and-diversity": {
+        "title_fr": "Solidarité et diversité",
+        "question_fr": "La solidarité est-elle en crise ? Avons-nous perdu notre chemin ?",
+        "title_es": "Solidaridad y diversidad",
+        "question_es": "¿Hay una crisis de solidaridad? ¿Hemos perdido el rumbo?",
+        "title_ar": "التضامن والتنوع",
+        "question_ar": "هل هناك أزمة تضامن؟ هل ضللنا طريقنا؟",
+    },
+    "accountability": {
+        "title_fr": "Redevabilité",
+        "question_fr": "Qui rend des comptes à qui ?",
+        "title_es": "Rendición de cuentas",
+        "question_es": "¿Quién rinde cuentas a quién?",
+        "title_ar": "المساءلة",
+        "question_ar": "من يُساءَل أمام من؟",
+    },
+    "innovative-and-empowering-partnership": {
+        "title_fr": "Un partenariat innovant et émancipateur",
+        "question_fr": "Qui renforce le pouvoir de qui ?",
+        "title_es": "Alianzas innovadoras y empoderadoras",
+        "question_es": "¿Quién empodera a quién?",
+        "title_ar": "شراكة مبتكرة ومُمكِّنة",
+        "question_ar": "من يُمكِّن من؟",
+    },
+    "coordination-and-representation": {
+        "title_fr": "Coordination et représentation",
+        "question_fr": "Qui prend les décisions ?",
+        "title_es": "Coordinación y representación",
+        "question_es": "¿Quién toma las decisiones?",
+        "title_ar": "التنسيق والتمثيل",
+        "question_ar": "من يتخذ القرارات؟",
+    },
+    "localisation-why-does-it-matter": {
+        "title_fr": "Localisation",
+        "question_fr": "Pourquoi est-ce important ?",
+        "title_es": "Localización",
+        "question_es": "¿Por qué es importante?",
+        "title_ar": "التوطين",
+        "question_ar": "لماذا هو مهم؟",
+    },
+    "local-actors-matter-what-has-changed": {
+        "title_fr": "Les acteurs locaux comptent",
+        "question_fr": (
+            "Qu’est-ce qui a changé pour les acteurs locaux depuis le début de la série ?"
+        ),
+        "title_es": "Los actores locales importan",
+        "question_es": "¿Qué ha cambiado para los actores locales desde que comenzó la serie?",
+        "title_ar": "الفاعلون المحليون مهمّون",
+        "question_ar": "ما الذي تغيّر بالنسبة للفاعلين المحليين منذ بداية السلسلة؟",
+    },
+}
+
 BREAKOUT_GROUPS = [
     # topic, language, facilitator, capacity
     ("Funding that reaches local organisations", "en", "rafiq-hossain", 30),
@@ -326,6 +381,16 @@ def _load_dialogue(series, demo: DemoDialogue, organisations, speakers, extra=No
             **(extra or {}),
         },
     )
+    # Translations are filled where missing, also in a demo loaded before they existed.
+    missing = {
+        field: value
+        for field, value in TRANSLATIONS.get(demo.slug, {}).items()
+        if not getattr(dialogue, field)
+    }
+    if missing:
+        for field, value in missing.items():
+            setattr(dialogue, field, value)
+        dialogue.save(update_fields=list(missing))
     if not created:
         return dialogue
     dialogue.co_hosts.set([organisations[name] for name in demo.co_hosts])

@@ -1,10 +1,11 @@
-from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
+
+from a4ep_portal.sitemaps import MultilingualSitemap
 
 from .models import Dialogue
 
 
-class DialogueSitemap(Sitemap):
+class DialogueSitemap(MultilingualSitemap):
     def items(self):
         return Dialogue.objects.public().order_by("starts_at", "pk")
 
@@ -12,7 +13,7 @@ class DialogueSitemap(Sitemap):
         return dialogue.updated_at
 
 
-class PageSitemap(Sitemap):
+class PageSitemap(MultilingualSitemap):
     def items(self) -> list[str]:
         return ["home", "dialogues:list", "dialogues:speakers", "about"]
 

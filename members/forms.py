@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import translation
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -66,6 +67,8 @@ class SignupProfileForm(forms.Form):
             organisation_name=self.cleaned_data["organisation"],
             country=self.cleaned_data["country"],
             time_zone=self.cleaned_data["time_zone"],
+            # Signing up on /fr/... : the member reads French.
+            preferred_language=translation.get_language() or "",
         )
 
 

@@ -126,7 +126,10 @@ class Member(models.Model):
         ORGANISATION = "organisation", _("My organisation only")
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="member"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="member",
+        verbose_name=_("user"),
     )
     organisation = models.ForeignKey(
         Organisation,
@@ -155,11 +158,14 @@ class Member(models.Model):
         help_text=_("Every date and time on the portal and in your mail is shown in this zone."),
     )
     preferred_language = models.CharField(
-        _("language for mail"),
+        _("preferred language"),
         max_length=8,
         choices=LANGUAGES,
         default="en",
-        help_text=_("We write to you in this language where we can, else in English."),
+        help_text=_(
+            "The portal switches to this language when you log in, and we write to you in it "
+            "where we can, else in English."
+        ),
     )
     languages_spoken = models.JSONField(_("languages you speak"), default=list, blank=True)
     # Mail preferences, one per kind of mailing; transactional mail (confirmations, password
@@ -190,6 +196,12 @@ class Member(models.Model):
         """Whether the member takes mailings of this kind (transactional: always)."""
         field = PREFERENCE_FIELDS.get(kind)
         return True if field is None else getattr(self, field)
+
+    def site_language(self) -> str:
+        """The preferred language if the portal's pages speak it, else the portal's default."""
+        if self.preferred_language in dict(settings.LANGUAGES):
+            return self.preferred_language
+        return settings.LANGUAGE_CODE
 
     def languages_spoken_display(self) -> list[str]:
         names = dict(LANGUAGES)

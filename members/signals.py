@@ -1,6 +1,9 @@
+from allauth.account.signals import user_logged_in
 from django.conf import settings
 from django.db.models.signals import post_save
 from django.dispatch import receiver
+from django.urls import translate_url
+from django.utils import translation
 
 from .services import ensure_member
 
@@ -9,3 +12,28 @@ from .services import ensure_member
 def create_member_profile(sender, instance, created: bool, raw: bool = False, **kwargs) -> None:
     if created and not raw:
         ensure_member(instance)
+
+
+@receiver(user_logged_in, dispatch_uid="members_preferred_language")
+def use_preferred_language(sender, request, user, response=None, **kwargs) -> None:
+    """After login the portal speaks the member's preferred language: the language cookie is
+    set and the redirect goes to the same page in that language."""
+    language = ensure_member(user).site_language()
+    if response is not None and response.status_code in (301, 302, 303, 307, 308):
+        # Translated while the login page's language is active: only then does its address
+        # resolve.
+        response["Location"] = translate_url(response["Location"], language)
+    translation.activate(language)  # the "signed in" message that follows, too
+    request.LANGUAGE_CODE = language
+    if response is None:
+        return
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )

@@ -6,7 +6,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -139,4 +139,9 @@ def unsubscribe_view(request, token: str):
     if request.method == "POST":
         unsubscribe(member, kind)
         context["done"] = True
-    return render(request, "members/unsubscribe.html", context)
+    # The link has no language prefix (it must keep working); the page speaks the member's.
+    language = member.site_language()
+    with translation.override(language):
+        response = render(request, "members/unsubscribe.html", context)
+    response["Content-Language"] = language
+    return response

@@ -1,8 +1,10 @@
 from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 
 from a4ep_portal.admin import WorkflowAdminMixin, WorkflowEventInline
+from a4ep_portal.languages import in_every_language
 
 from . import services
 from .models import Caption, Paper, PaperVersion, Recording, RecordingVersion
@@ -36,7 +38,7 @@ class CaptionInline(admin.TabularInline):
 
 
 @admin.register(Paper)
-class PaperAdmin(WorkflowAdminMixin, admin.ModelAdmin):
+class PaperAdmin(WorkflowAdminMixin, TranslationAdmin):
     save_service = services.save_item
     note_service = services.note_edit
     move_service = services.move_paper
@@ -44,7 +46,7 @@ class PaperAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     list_display = ["title", "kind", "dialogue", "language", "state", "live_number", "updated_at"]
     list_filter = ["state", "kind", "language", "audience", "dialogue"]
     list_select_related = ["dialogue", "live_version"]
-    search_fields = ["title", "abstract", "slug"]
+    search_fields = [*in_every_language("title", "abstract"), "slug"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["dialogue", "speakers", "organisations", "translation_of"]
     readonly_fields = ["state", "submitted_by", "last_edited_by", "first_published_at"]
@@ -61,7 +63,7 @@ class PaperAdmin(WorkflowAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Recording)
-class RecordingAdmin(WorkflowAdminMixin, admin.ModelAdmin):
+class RecordingAdmin(WorkflowAdminMixin, TranslationAdmin):
     save_service = services.save_item
     note_service = services.note_edit
     move_service = services.move_recording
@@ -70,7 +72,7 @@ class RecordingAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     list_display = ["title", "dialogue", "language", "state", "live_number", "updated_at"]
     list_filter = ["state", "language", "audience", "dialogue"]
     list_select_related = ["dialogue", "live_version"]
-    search_fields = ["title", "slug"]
+    search_fields = [*in_every_language("title"), "slug"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["dialogue"]
     readonly_fields = ["state", "submitted_by", "last_edited_by", "first_published_at"]

@@ -49,7 +49,7 @@ class PaperFeed(Feed):
         version = paper.live_version
         if not version.pdf:
             return []
-        url = _absolute(reverse("papers:pdf", kwargs={"slug": paper.slug}))
+        url = _absolute(reverse("files:paper_pdf", kwargs={"slug": paper.slug}))
         return [Enclosure(url, str(version.pdf_size or 0), "application/pdf")]
 
 
@@ -82,5 +82,5 @@ class RecordingFeed(Feed):
         version = recording.live_version
         if not version.audio:
             return []
-        url = _absolute(reverse("papers:audio", kwargs={"slug": recording.slug}))
+        url = _absolute(reverse("files:recording_audio", kwargs={"slug": recording.slug}))
         return [Enclosure(url, str(version.audio_size or 0), version.audio_type)]

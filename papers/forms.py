@@ -1,9 +1,12 @@
 from django import forms
+from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.manager import get_translatable_fields_for_model
+from modeltranslation.utils import build_localized_fieldname
 
 from dialogues.models import Dialogue
 
@@ -23,12 +26,26 @@ def with_year(queryset):
 def search(queryset, text: str, fields: list[str]):
     """Items whose published text matches: PostgreSQL full-text search ranked by relevance,
     or on other databases every word somewhere in the fields (case-insensitive)."""
-    columns = [f"live_version__{name}" for name in fields]
+    # A title or abstract counts in every language it is written in, so a visitor finds an
+    # item by its French title on any page.
+    version_model = queryset.model._meta.get_field("live_version").related_model
+    translated = set(get_translatable_fields_for_model(version_model) or [])
+    groups = [
+        [
+            f"live_version__{build_localized_fieldname(name, code)}"
+            for code, _name in settings.LANGUAGES
+        ]
+        if name in translated
+        else [f"live_version__{name}"]
+        for name in fields
+    ]
+    columns = [column for group in groups for column in group]
     if connection.vendor == "postgresql":
         weights = ["A", "B", "C", "D"]
-        vector = SearchVector(*columns[:1], weight="A", config=SEARCH_CONFIG)
-        for column, weight in zip(columns[1:], weights[1:], strict=False):
-            vector += SearchVector(column, weight=weight, config=SEARCH_CONFIG)
+        vector = None
+        for group, weight in zip(groups, weights, strict=False):
+            part = SearchVector(*group, weight=weight, config=SEARCH_CONFIG)
+            vector = part if vector is None else vector + part
         query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
         return (
             queryset.annotate(search=vector, rank=SearchRank(vector, query))

@@ -232,7 +232,7 @@ class PaperVersion(PaperContent):
 
     def pdf_url(self) -> str:
         return reverse(
-            "papers:version_pdf", kwargs={"slug": self.paper.slug, "number": self.number}
+            "files:paper_version_pdf", kwargs={"slug": self.paper.slug, "number": self.number}
         )
 
 

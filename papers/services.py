@@ -5,6 +5,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
+from modeltranslation.manager import get_translatable_fields_for_model
 
 from a4ep_portal import services as workflow
 from a4ep_portal.models import PublishableModel
@@ -79,7 +80,14 @@ def _new_version(item: Paper | Recording) -> PaperVersion | RecordingVersion:
         content, version_model, owner = RecordingContent, RecordingVersion, {"recording": item}
     number = (item.versions.aggregate(last=Max("number"))["last"] or 0) + 1
     # Stored names, not FieldFile objects: a version shares the item's files, never moves them.
-    values = {field.attname: field.value_from_object(item) for field in content._meta.fields}
+    # The per-language columns (title_en, title_fr, ...) are copied as they are; the translated
+    # field itself (title) would only carry the language that happens to be active.
+    translated = set(get_translatable_fields_for_model(content) or [])
+    values = {
+        field.attname: field.value_from_object(item)
+        for field in content._meta.fields
+        if field.name not in translated
+    }
     values = {
         name: value.name if isinstance(value, FieldFile) else value
         for name, value in values.items()

@@ -1,10 +1,11 @@
-from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
+
+from a4ep_portal.sitemaps import MultilingualSitemap
 
 from .models import Paper, Recording
 
 
-class PaperSitemap(Sitemap):
+class PaperSitemap(MultilingualSitemap):
     def items(self):
         return Paper.objects.public().select_related("live_version").order_by("pk")
 
@@ -12,7 +13,7 @@ class PaperSitemap(Sitemap):
         return paper.live_version.published_at
 
 
-class RecordingSitemap(Sitemap):
+class RecordingSitemap(MultilingualSitemap):
     def items(self):
         return Recording.objects.public().select_related("live_version").order_by("pk")
 
@@ -20,7 +21,7 @@ class RecordingSitemap(Sitemap):
         return recording.live_version.published_at
 
 
-class ArchiveSitemap(Sitemap):
+class ArchiveSitemap(MultilingualSitemap):
     def items(self) -> list[str]:
         return ["papers:list", "papers:recordings"]
 

@@ -10,6 +10,7 @@ import shutil
 
 import pytest
 from django.conf import settings as django_settings
+from django.utils import translation
 
 from tests.factories import DEMO_PASSWORD
 
@@ -52,6 +53,9 @@ def _test_settings(settings, tmp_path):
     # Exact query counts need every request to run its queries; tests of the page cache
     # switch it on themselves.
     settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+    # Each test starts in English, whatever the last one activated (objects a test makes
+    # write their translated fields in the active language's column).
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
@@ -83,3 +87,13 @@ def _tasks_in_process(request):
 @pytest.fixture
 def password() -> str:
     return DEMO_PASSWORD
+
+
+@pytest.fixture
+def throwaway_catalogues(settings, tmp_path):
+    """The portal speaks a few strings of French, Spanish and Arabic from catalogues made for
+    the test (tests/catalogue.py), whatever locale/ holds."""
+    from tests import catalogue
+
+    settings.LOCALE_PATHS = [catalogue.install(tmp_path / "locale")]
+    return catalogue.MESSAGES

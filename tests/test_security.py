@@ -11,8 +11,9 @@ from allauth.account.models import EmailAddress
 from django.core.management import call_command
 from django.http import HttpResponse
 from django.test import Client
-from django.urls import include, path
+from django.urls import path
 
+from a4ep_portal import urls as portal_urls
 from dialogues.models import Dialogue, Question, Registration
 from members.models import Member, User
 from papers.models import Paper
@@ -32,7 +33,7 @@ def _plain(request):
 
 
 # This module doubles as a URLconf: the portal's URLs plus a view that fails, for the 500 page.
-urlpatterns = [path("test-boom/", _boom), path("", include("a4ep_portal.urls"))]
+urlpatterns = [path("test-boom/", _boom), *portal_urls.urlpatterns]
 
 
 def assert_security_headers(response, where: str) -> None:

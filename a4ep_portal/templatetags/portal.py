@@ -1,8 +1,12 @@
 from datetime import UTC, datetime
 
 from django import template
-from django.utils import timezone
+from django.conf import settings
+from django.urls import translate_url
+from django.utils import timezone, translation
+from django.utils.html import format_html
 
+from a4ep_portal import languages
 from a4ep_portal.richtext import render_markdown
 
 register = template.Library()
@@ -23,3 +27,105 @@ def local_time(context, value: datetime, style: str = "datetime"):
         "zone": timezone.get_current_timezone_name(),
         "chosen": context.get("time_zone_chosen", False),
     }
+
+
+@register.simple_tag(takes_context=True)
+def page_languages(context) -> dict:
+    """The current page in each of the portal's languages, for the switcher and hreflang.
+
+    `next` is the page's English (unprefixed) address: the switcher posts it to set_language,
+    which runs unprefixed, in English, and can only translate addresses it resolves.
+    `alternates` is empty on pages that are the same in every language (files, admin, errors).
+    """
+    request = context.get("request")
+    path = request.get_full_path() if request else "/"
+    current = translation.get_language()
+    urls = {code: translate_url(path, code) for code, _name in settings.LANGUAGES}
+    languages = [
+        {
+            "code": code,
+            "name": _local_name(code),
+            "url": urls[code],
+            "current": code == current,
+        }
+        for code, _name in settings.LANGUAGES
+    ]
+    translatable = len(set(urls.values())) == len(urls)
+    return {
+        "languages": languages,
+        "next": urls[settings.LANGUAGE_CODE],
+        "alternates": languages if translatable else [],
+        "default_url": urls[settings.LANGUAGE_CODE],
+        "site_url": settings.SITE_URL,
+    }
+
+
+@register.filter
+def startswith(text: str, prefix: str) -> bool:
+    return str(text).startswith(str(prefix))
+
+
+@register.filter
+def shown_language(item, field: str = "title") -> str:
+    """The language code `item.<field>` is shown in (for a lang attribute)."""
+    return languages.shown_language(item, field)
+
+
+@register.inclusion_tag("includes/content_languages.html")
+def content_languages(item, field: str = "title") -> dict:
+    """Which languages this item is written in, and whether the viewer's is one of them."""
+    codes = languages.available_languages(item, field)
+    current = translation.get_language() or settings.LANGUAGE_CODE
+    return {
+        "available": [{"code": code, "name": _local_name(code)} for code in codes],
+        "missing": None if current in codes else _local_name(current),
+        "original": _local_name(codes[0]),
+    }
+
+
+def _local_name(code: str) -> str:
+    try:
+        return translation.get_language_info(code)["name_local"]
+    except KeyError:
+        return code
+
+
+def _direction(code: str | None) -> str:
+    try:
+        return "rtl" if translation.get_language_info(code)["bidi"] else "ltr"
+    except KeyError:
+        return "ltr"
+
+
+def _dir_if_other(code: str) -> str:
+    """The dir a block in language `code` needs on the current page, or "" when the same."""
+    direction = _direction(code)
+    return "" if direction == _direction(translation.get_language()) else direction
+
+
+@register.filter
+def dir_attr(item, field: str = "title"):
+    """` dir="ltr"` when `item.<field>` is written the other way than the page (English text
+    on an Arabic page), so its punctuation stays where it belongs."""
+    direction = _dir_if_other(languages.shown_language(item, field))
+    return format_html(' dir="{}"', direction) if direction else ""
+
+
+@register.filter
+def lang_attr(item, field: str = "title"):
+    """` lang="xx"` (and its dir if it differs) when `item.<field>` is shown in another
+    language than the page's."""
+    code = languages.shown_language(item, field)
+    if code == translation.get_language():
+        return ""
+    return format_html(' lang="{}"{}', code, dir_attr(item, field))
+
+
+@register.filter
+def in_its_language(item, field: str = "title"):
+    """`item.<field>`, marked with its language when that is not the page's."""
+    code = languages.shown_language(item, field)
+    value = getattr(item, field)
+    if code == translation.get_language():
+        return value
+    return format_html('<span lang="{}"{}>{}</span>', code, dir_attr(item, field), value)

@@ -11,7 +11,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
+from a4ep_portal.languages import in_every_language
 from members.services import MailingError
 
 from ..models import (
@@ -35,7 +37,7 @@ from ..services import (
 from .participation import BreakoutGroupInline, run_sheet_link
 
 
-class SessionInline(admin.TabularInline):
+class SessionInline(TranslationTabularInline):
     model = Session
     extra = 0
     fields = ["order", "kind", "title", "duration_minutes", "description"]
@@ -57,9 +59,9 @@ class DialogueSpeakerInline(admin.TabularInline):
 
 
 @admin.register(Series)
-class SeriesAdmin(admin.ModelAdmin):
+class SeriesAdmin(TranslationAdmin):
     list_display = ["title", "campaign"]
-    search_fields = ["title", "campaign"]
+    search_fields = [*in_every_language("title"), "campaign"]
     prepopulated_fields = {"slug": ["title"]}
 
 
@@ -68,7 +70,7 @@ def _count(status: str) -> Count:
 
 
 @admin.register(Dialogue)
-class DialogueAdmin(admin.ModelAdmin):
+class DialogueAdmin(TranslationAdmin):
     list_display = [
         "title",
         "number",
@@ -81,7 +83,7 @@ class DialogueAdmin(admin.ModelAdmin):
     ]
     list_filter = ["status", "format", "series", "starts_at"]
     list_select_related = ["series"]
-    search_fields = ["title", "question", "description", "audience"]
+    search_fields = [*in_every_language("title", "question", "description"), "audience"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "starts_at"
     autocomplete_fields = ["co_hosts"]

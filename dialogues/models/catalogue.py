@@ -225,8 +225,12 @@ class Speaker(models.Model):
         width_field="photo_width",
         height_field="photo_height",
     )
-    photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_width = models.PositiveIntegerField(
+        _("photo width"), null=True, blank=True, editable=False
+    )
+    photo_height = models.PositiveIntegerField(
+        _("photo height"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["name"]

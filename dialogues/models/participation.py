@@ -97,11 +97,16 @@ class Question(models.Model):
 
 
 class QuestionVote(models.Model):
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="votes")
-    member = models.ForeignKey(
-        "members.Member", on_delete=models.CASCADE, related_name="question_votes"
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="votes", verbose_name=_("question")
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    member = models.ForeignKey(
+        "members.Member",
+        on_delete=models.CASCADE,
+        related_name="question_votes",
+        verbose_name=_("member"),
+    )
+    created_at = models.DateTimeField(_("voted"), default=timezone.now)
 
     class Meta:
         verbose_name = _("question vote")
@@ -225,11 +230,16 @@ class TopicProposal(models.Model):
 
 
 class TopicVote(models.Model):
-    proposal = models.ForeignKey(TopicProposal, on_delete=models.CASCADE, related_name="votes")
-    member = models.ForeignKey(
-        "members.Member", on_delete=models.CASCADE, related_name="topic_votes"
+    proposal = models.ForeignKey(
+        TopicProposal, on_delete=models.CASCADE, related_name="votes", verbose_name=_("proposal")
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    member = models.ForeignKey(
+        "members.Member",
+        on_delete=models.CASCADE,
+        related_name="topic_votes",
+        verbose_name=_("member"),
+    )
+    created_at = models.DateTimeField(_("voted"), default=timezone.now)
 
     class Meta:
         verbose_name = _("topic vote")

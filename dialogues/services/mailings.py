@@ -9,7 +9,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -42,12 +41,15 @@ def mail_registration_message(registration: Registration, message: str) -> Maili
         return None
     dialogue = registration.dialogue
     attachments = []
-    if message in WITH_CALENDAR and registration.is_confirmed():
-        calendar = registrant_calendar(registration)
-        attachments.append((f"{dialogue.slug}.ics", calendar, "text/calendar"))
+    # The dialogue's title (and the calendar file's text) in the member's language too.
+    with translation.override(member.preferred_language):
+        subject = str(SUBJECTS[message]).format(title=dialogue.title)
+        if message in WITH_CALENDAR and registration.is_confirmed():
+            calendar = registrant_calendar(registration)
+            attachments.append((f"{dialogue.slug}.ics", calendar, "text/calendar"))
     return send_transactional(
         member,
-        subject=format_lazy(SUBJECTS[message], title=dialogue.title),
+        subject=subject,
         template=f"dialogues/mail/{message}.md",
         context={"registration": registration, "dialogue": dialogue, "site_url": settings.SITE_URL},
         dialogue=dialogue,
@@ -109,9 +111,11 @@ def send_due_reminders(*, now: datetime | None = None) -> int:
 
 def _remind(registration: Registration, before: timedelta) -> Mailing:
     dialogue = registration.dialogue
+    with translation.override(registration.member.preferred_language):
+        subject = _("Reminder: {title}").format(title=dialogue.title)
     return send_transactional(
         registration.member,
-        subject=format_lazy(gettext_lazy("Reminder: {title}"), title=dialogue.title),
+        subject=subject,
         template="dialogues/mail/reminder.md",
         context={"registration": registration, "dialogue": dialogue, "site_url": settings.SITE_URL},
         dialogue=dialogue,

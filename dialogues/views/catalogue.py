@@ -144,7 +144,7 @@ def dialogue_calendar(request, slug: str):
 def series_calendar(request):
     dialogues = Dialogue.objects.public().select_related("series").order_by("starts_at", "pk")
     return _ics_response(
-        calendar_for(dialogues, name="A4EP Localisation Dialogues"), "a4ep-dialogues.ics"
+        calendar_for(dialogues, name=_("A4EP Localisation Dialogues")), "a4ep-dialogues.ics"
     )
 
 

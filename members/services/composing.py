@@ -61,20 +61,36 @@ class Composer:
         self.bulk = not mailing.is_transactional()
         self.subject = _tokenise(mailing.subject)
         self._layouts: dict[tuple[str, str], tuple[str, str]] = {}
-        # Reversed once: thousands of messages share them.
-        self.profile_url = settings.SITE_URL + reverse("profile")
-        self.preferences_url = settings.SITE_URL + reverse("mail_preferences")
+        # Reversed once per language: thousands of messages share them.
+        self._member_urls: dict[str, dict[str, str]] = {}
         self.unsubscribe_url = unsubscribe_url("TOKEN")
-        self.register_url = self.signup_url = ""
+        # Guests (invited by address) get English and a sign-up link that leads to registering.
+        self.signup_url = ""
         if mailing.dialogue_id:
-            register = reverse("dialogues:register", kwargs={"slug": mailing.dialogue.slug})
-            self.register_url = settings.SITE_URL + register
-            signup = reverse("account_signup") + "?" + urlencode({"next": register})
+            with translation.override(settings.LANGUAGE_CODE):
+                register = reverse("dialogues:register", kwargs={"slug": mailing.dialogue.slug})
+                signup = reverse("account_signup") + "?" + urlencode({"next": register})
             self.signup_url = settings.SITE_URL + signup
         self.attachments = [
             (attachment.filename, bytes(attachment.content), attachment.content_type)
             for attachment in mailing.attachments.all()
         ]
+
+    def member_urls(self, language: str) -> dict[str, str]:
+        """The profile, mail preferences and register pages in this language (/fr/me/ ...)."""
+        if language not in self._member_urls:
+            with translation.override(language):
+                urls = {
+                    "profile_url": settings.SITE_URL + reverse("profile"),
+                    "preferences_url": settings.SITE_URL + reverse("mail_preferences"),
+                    "register_url": "",
+                }
+                if self.mailing.dialogue_id:
+                    urls["register_url"] = settings.SITE_URL + reverse(
+                        "dialogues:register", kwargs={"slug": self.mailing.dialogue.slug}
+                    )
+            self._member_urls[language] = urls
+        return self._member_urls[language]
 
     def _layout(self, language: str, zone: str, guest: bool = False) -> tuple[str, str]:
         key = (language, zone, guest)
@@ -104,14 +120,20 @@ class Composer:
         if delivery.member is None:
             return self.guest_values(delivery)
         user = delivery.member.user
+        language = delivery.member.preferred_language
+        urls = self.member_urls(language)
+        participant = ""
+        if not user.first_name:
+            with translation.override(language):
+                participant = _("participant")
         return {
-            "first_name": user.first_name or _("participant"),
-            "full_name": user.get_full_name() or user.first_name or _("participant"),
+            "first_name": user.first_name or participant,
+            "full_name": user.get_full_name() or user.first_name or participant,
             "email": delivery.address,
-            "profile_url": self.profile_url,
-            "preferences_url": self.preferences_url,
+            "profile_url": urls["profile_url"],
+            "preferences_url": urls["preferences_url"],
             "unsubscribe_url": self.unsubscribe_url.replace("TOKEN", token) if token else "",
-            "register_url": self.register_url,
+            "register_url": urls["register_url"],
         }
 
     def guest_values(self, delivery: Delivery) -> dict[str, str]:

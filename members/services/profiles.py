@@ -45,8 +45,10 @@ def update_signup_profile(
     country: str,
     time_zone: str,
     organisation_name: str = "",
+    preferred_language: str = "",
 ) -> Member:
-    """Store what the sign-up form asked: the name on the user, the rest on the profile."""
+    """Store what the sign-up form asked: the name on the user, the rest on the profile, and
+    the language the member signed up in as their preferred language."""
     user.first_name = first_name
     user.last_name = last_name
     user.save(update_fields=["first_name", "last_name"])
@@ -54,7 +56,11 @@ def update_signup_profile(
     member.country = country
     member.time_zone = time_zone
     member.organisation = organisation_named(organisation_name)
-    member.save(update_fields=["country", "time_zone", "organisation"])
+    fields = ["country", "time_zone", "organisation"]
+    if preferred_language:
+        member.preferred_language = preferred_language
+        fields.append("preferred_language")
+    member.save(update_fields=fields)
     return member
 
 

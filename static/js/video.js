@@ -9,7 +9,7 @@
     button.addEventListener("click", function () {
       var frame = document.createElement("iframe");
       frame.src = box.getAttribute("data-embed");
-      frame.title = box.getAttribute("data-title") || "Video";
+      frame.title = box.getAttribute("data-title") || document.title;
       frame.allow = "autoplay; fullscreen; picture-in-picture; encrypted-media";
       frame.allowFullscreen = true;
       // The players refuse to play without knowing the embedding site.

@@ -143,7 +143,7 @@ def test_editor_opens_the_change_form_with_inlines(client, dialogue):
     assert response.status_code == 200
     html = response.content.decode()
     assert "<h2>2. Accountability</h2>" in html
-    assert 'name="sessions-0-title"' in html
+    assert 'name="sessions-0-title_en"' in html
     assert 'value="Welcome and purpose"' in html
     assert 'name="speaker_roles-TOTAL_FORMS"' in html
 
@@ -180,16 +180,16 @@ def _add_form(**overrides) -> dict:
     data = {
         "series": series.pk,
         "number": "7",
-        "title": "Funding",
+        "title_en": "Funding",
         "slug": "funding",
-        "question": "Who holds the money?",
+        "question_en": "Who holds the money?",
         "status": "announced",
         "starts_at_0": "2099-01-14",
         "starts_at_1": "12:00:00",
         "duration_minutes": "90",
         "format": "online",
         "venue": "Zoom",
-        "description": "**Money** talks.",
+        "description_en": "**Money** talks.",
         "audience": "Local actors",
         "co_hosts": [hosts[0].pk, hosts[1].pk],
         "capacity": "80",
@@ -204,14 +204,14 @@ def _add_form(**overrides) -> dict:
         "sessions-MAX_NUM_FORMS": "1000",
         "sessions-0-order": "1",
         "sessions-0-kind": "opening",
-        "sessions-0-title": "Welcome",
+        "sessions-0-title_en": "Welcome",
         "sessions-0-duration_minutes": "15",
-        "sessions-0-description": "",
+        "sessions-0-description_en": "",
         "sessions-1-order": "2",
         "sessions-1-kind": "panel",
-        "sessions-1-title": "Where the money goes",
+        "sessions-1-title_en": "Where the money goes",
         "sessions-1-duration_minutes": "75",
-        "sessions-1-description": "",
+        "sessions-1-description_en": "",
         "speaker_roles-TOTAL_FORMS": "0",
         "speaker_roles-INITIAL_FORMS": "0",
         "speaker_roles-MIN_NUM_FORMS": "0",
@@ -274,7 +274,7 @@ def test_editor_sees_an_error_when_registration_closes_after_the_start(client):
 
 def test_editor_changes_a_dialogue(client, dialogue):
     client.force_login(EditorFactory())
-    data = _add_form(title="Accountability, again", slug="accountability", number="2")
+    data = _add_form(title_en="Accountability, again", slug="accountability", number="2")
 
     response = client.post(change_url(dialogue), data)
 

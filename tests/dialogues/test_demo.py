@@ -258,3 +258,16 @@ def test_load_demo_shows_participation(client, demo):
     page = main_text(client.get(upcoming.get_absolute_url()).content)
     assert "Breakout groups" in page
     assert "What has changed in how funding reaches local organisations since 2020?" in page
+
+
+def test_load_demo_dialogues_speak_french_spanish_and_arabic(client, demo):
+    pages = {
+        "/fr/dialogues/accountability/": ("Redevabilité", "Qui rend des comptes à qui ?"),
+        "/es/dialogues/accountability/": ("Rendición de cuentas", "¿Quién rinde cuentas a quién?"),
+        "/ar/dialogues/accountability/": ("المساءلة", "من يُساءَل أمام من؟"),
+        "/dialogues/accountability/": ("Accountability", "Who is accountable to whom?"),
+    }
+    for path, (title, question) in pages.items():
+        page = client.get(path).content.decode()
+        assert f"<h1>{title}</h1>" in page, path
+        assert f'<p class="lead question">{question}</p>' in page, path

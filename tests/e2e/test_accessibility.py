@@ -98,3 +98,30 @@ def test_page_is_accessible_and_keyboard_usable(
         assert hidden == [], f"{page_spec.path} ({who}): focus not visible on {hidden}"
         assert stops and stops[-1]["text"] == LAST_LINK, f"{page_spec.path} ({who}): {stops[-3:]}"
         context.close()
+
+
+@pytest.mark.parametrize("page_spec", HTML_PAGES, ids=lambda p: "/ar" + p.path)
+def test_arabic_page_is_accessible_and_right_to_left(
+    browser, live_server, log_in, axe_source, site_member, throwaway_catalogues, page_spec
+):
+    """The same walk in Arabic: axe-core's rules on the right-to-left page, whose header
+    starts at the right."""
+    path = "/ar" + page_spec.path
+    for who in page_spec.viewers:
+        context = browser.new_context(base_url=live_server.url, bypass_csp=True, locale="ar")
+        context.set_default_timeout(10_000)
+        if who == "member":
+            log_in(context, site_member)
+        page = context.new_page()
+        response = page.goto(path)
+        assert (response.status, page.url) == (200, live_server.url + path)
+        expect(page.locator("html")).to_have_attribute("dir", "rtl")
+        expect(page.locator("html")).to_have_attribute("lang", "ar")
+
+        violations = _axe_violations(page, axe_source)
+        assert violations == [], f"{path} ({who}):\n" + json.dumps(violations, indent=1)
+
+        brand = page.locator(".brand").bounding_box()
+        width = page.viewport_size["width"]
+        assert brand["x"] + brand["width"] > width / 2, f"{path}: the header starts at the left"
+        context.close()

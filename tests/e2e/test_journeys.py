@@ -120,10 +120,11 @@ def test_editor_and_publisher_publish_a_paper_a_visitor_finds_and_reads(
 
     page = staff_page(editor)
     page.goto("/admin/papers/paper/add/")
-    page.get_by_label("Title").fill("Funding flows to local actors")
+    # The original title; "Title [fr]" and the others are for translations.
+    page.get_by_label("Title:", exact=True).fill("Funding flows to local actors")
     page.get_by_label("Slug").fill("funding-flows")
     page.get_by_label("Kind").select_option(label="Discussion paper")
-    page.get_by_label("Abstract").fill("Where the money goes, and where it does not.")
+    page.get_by_label("Abstract:", exact=True).fill("Where the money goes, and where it does not.")
     page.locator("#id_body").fill("# Findings\n\nPooled funds rarely reach grassroots groups.")
     page.get_by_role("button", name="Save and continue editing").click()
     page.get_by_role("button", name="Submit for review").click()

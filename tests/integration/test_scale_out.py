@@ -312,11 +312,11 @@ def test_paper_uploaded_through_node_a_downloads_through_node_b(cluster):
         data={
             **_management_forms(add.text),
             "csrfmiddlewaretoken": csrf_token(add.text),
-            "title": "Solidarity across borders",
+            "title_en": "Solidarity across borders",
             "slug": "solidarity-across-borders",
             "kind": "discussion",
             "language": "en",
-            "abstract": "What partners owe each other.",
+            "abstract_en": "What partners owe each other.",
             "body": "",
             "audience": "public",
         },

@@ -226,7 +226,8 @@ def test_preview_shows_a_sample_members_message_in_their_language_and_zone(
     assert "Dear Amina," in page
     assert "17:00 (Asia/Karachi)" in page
     assert '<div class="mail-preview" lang="fr">' in page
-    assert f'href="{settings.SITE_URL}/dialogues/accountability/register/"' in page
+    # The register link leads to the French page.
+    assert f'href="{settings.SITE_URL}/fr/dialogues/accountability/register/"' in page
     assert "<script" not in page.split('<div class="mail-preview"')[1]
 
 

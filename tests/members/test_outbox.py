@@ -174,7 +174,7 @@ def test_mail_shows_the_dialogue_in_the_members_zone(member, django_capture_on_c
     with django_capture_on_commit_callbacks(execute=True):
         send_transactional(member, subject="Reminder", body="See you.", dialogue=dialogue)
     body = mail.outbox[0].body
-    assert "Who decides?\nWhen: Monday 30 September 2030, 15:00 (Asia/Dhaka)\n" in body
+    assert "Who decides?\nWhen: Mon 30 Sep 2030, 15:00 (Asia/Dhaka)\n" in body
 
 
 def test_registrants_audience_comes_from_the_dialogues_app(

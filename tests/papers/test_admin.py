@@ -86,7 +86,7 @@ def test_saving_a_published_recording_in_admin_sends_it_to_review(client, editor
         re.findall(r'name="([^"]+-(?:TOTAL|INITIAL|MIN_NUM|MAX_NUM)_FORMS)" value="(\d+)"', page)
     )
     data.update(
-        title="New title",
+        title_en="New title",
         slug=recording.slug,
         dialogue=recording.dialogue_id,
         language="en",

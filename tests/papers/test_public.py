@@ -256,7 +256,7 @@ def test_paper_archive_filters_by_dialogue_kind_language_and_year(client):
 
     def titles(query: str) -> list[str]:
         page = client.get(f"/papers/?{query}").content.decode()
-        return re.findall(r'<h2 class="card-title"><a href="[^"]+">([^<]+)</a></h2>', page)
+        return re.findall(r'<h2 class="card-title"><a href="[^"]+"[^>]*>([^<]+)</a></h2>', page)
 
     assert titles("") == ["Acteurs locaux", "Solidarity paper", "Solidarity summary"]
     assert titles(f"dialogue={old.pk}") == ["Solidarity paper", "Solidarity summary"]

@@ -26,12 +26,12 @@ def form_data(client, url: str, **fields) -> dict:
 
 def paper_fields(**extra) -> dict:
     return {
-        "title": "Who is accountable to whom?",
+        "title_en": "Who is accountable to whom?",
         "slug": "accountability-discussion-paper",
         "kind": "discussion",
         "language": "en",
         "audience": "public",
-        "abstract": "",
+        "abstract_en": "",
         "body": "",
         **extra,
     }
@@ -115,7 +115,7 @@ def test_rejected_upload_leaves_the_paper_as_it_was(client, editor, settings):
 
 def recording_fields(recording, **extra) -> dict:
     return {
-        "title": recording.title,
+        "title_en": recording.title,
         "slug": recording.slug,
         "dialogue": recording.dialogue_id,
         "language": "en",

@@ -1,0 +1,40 @@
+"""Which language a piece of multilingual content is shown in, and which it is written in.
+
+Dialogues, papers and recordings keep their original in the English column of each translated
+field (django-modeltranslation; see each app's translation.py) and translations in the others.
+The original is in English, except for papers and recordings, whose `language` says what theirs
+is in. Reading `item.title` gives the viewer's language when it is written, else the original.
+"""
+
+from django.conf import settings
+from django.utils import translation
+
+
+def original_language(item) -> str:
+    return getattr(item, "language", None) or settings.LANGUAGE_CODE
+
+
+def _translated(item, field: str, code: str) -> bool:
+    return code != settings.LANGUAGE_CODE and bool(getattr(item, f"{field}_{code}", None))
+
+
+def shown_language(item, field: str = "title") -> str:
+    """The language `item.<field>` is shown in to the current viewer."""
+    current = translation.get_language() or settings.LANGUAGE_CODE
+    return current if _translated(item, field, current) else original_language(item)
+
+
+def available_languages(item, field: str = "title") -> list[str]:
+    """The portal's languages `item.<field>` is written in, the original first."""
+    original = original_language(item)
+    return [original] + [
+        code
+        for code, _name in settings.LANGUAGES
+        if code != original and _translated(item, field, code)
+    ]
+
+
+def in_every_language(*fields: str) -> list[str]:
+    """The per-language columns of translated fields (title_en, title_fr, ...), for admin
+    searches that should find an item by any of its languages."""
+    return [f"{field}_{code}" for field in fields for code, _name in settings.LANGUAGES]
