@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .catalogue import Dialogue, Registration, Session, Speaker
 
@@ -20,7 +21,7 @@ class Question(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting for moderation")
-        APPROVED = "approved", _("Approved")
+        APPROVED = "approved", pgettext_lazy("question", "Approved")
         HIDDEN = "hidden", _("Hidden")
         MERGED = "merged", _("Merged into another question")
 

@@ -14,6 +14,7 @@ from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from a4ep_portal.pagecache import invalidate_public_pages
 from members.models import Member
@@ -38,12 +39,17 @@ class RegistrationDetails:
     question: str = ""
 
 
+# Marked with gettext_noop so that makemessages finds them; translated when shown.
 CLOSED_MESSAGES = {
-    Dialogue.RegistrationState.NOT_YET_OPEN: "Registration for this dialogue has not opened yet.",
-    Dialogue.RegistrationState.CLOSED: "Registration for this dialogue has closed.",
-    Dialogue.RegistrationState.STARTED: "This dialogue has already started.",
-    Dialogue.RegistrationState.CANCELLED: "This dialogue has been cancelled.",
-    Dialogue.RegistrationState.NOT_ANNOUNCED: "This dialogue is not open for registration.",
+    Dialogue.RegistrationState.NOT_YET_OPEN: gettext_noop(
+        "Registration for this dialogue has not opened yet."
+    ),
+    Dialogue.RegistrationState.CLOSED: gettext_noop("Registration for this dialogue has closed."),
+    Dialogue.RegistrationState.STARTED: gettext_noop("This dialogue has already started."),
+    Dialogue.RegistrationState.CANCELLED: gettext_noop("This dialogue has been cancelled."),
+    Dialogue.RegistrationState.NOT_ANNOUNCED: gettext_noop(
+        "This dialogue is not open for registration."
+    ),
 }
 
 

@@ -307,7 +307,7 @@ def test_detail_page_registration_open(client):
     assert _registration_text(client, dialogue) == (
         "Registration Registration is open. It closes on Tue 3 Mar 2099, 12:00 (UTC). "
         "100 seats in all; when all are taken you can join the waiting list. "
-        "Register You log in or sign up first."
+        "Register You will be asked to log in or sign up first."
     )
 
 
@@ -315,7 +315,7 @@ def test_detail_page_registration_open_without_limits(client):
     dialogue = DialogueFactory(starts_at=timezone.now() + timedelta(days=3), capacity=None)
 
     assert _registration_text(client, dialogue) == (
-        "Registration Registration is open. Register You log in or sign up first."
+        "Registration Registration is open. Register You will be asked to log in or sign up first."
     )
 
 
