@@ -64,7 +64,7 @@ format: install
 # which are committed so that `make run` works on a machine without gettext.
 # tests/test_catalogues.py fails when a catalogue is stale, incomplete or not compiled.
 messages: install
-	$(BIN)/python manage.py makemessages -l fr -l es -l ar --no-location --no-obsolete -i '.venv/*' -i 'var/*' -i 'tests/*' -i 'bench/*' -i 'node_modules/*' -i 'deploy/*'
+	$(BIN)/python manage.py makemessages -l fr -l es -l ar -e html,txt,py,md --no-location --no-obsolete -i '.venv/*' -i 'var/*' -i 'tests/*' -i 'bench/*' -i 'node_modules/*' -i 'deploy/*'
 	$(BIN)/python manage.py compilemessages -l fr -l es -l ar -i .venv -i var -i tests -i bench -i node_modules -i deploy
 
 worker: install

@@ -135,8 +135,10 @@ def test_confirmation_and_invitation_through_a_worker_in_each_recipients_languag
     # The web request's part: the registration, and the task queued after its commit.
     register_member(dialogue, amina, RegistrationDetails())
     wait_for(smtp_server, 1, worker)
+    # Amina reads French: the subject is in French too (with French typography's no-break
+    # space before the colon).
     confirmation = received(smtp_server)[
-        ("amina@example.org", "You are registered: Accountability")
+        ("amina@example.org", "Vous êtes inscrit(e)\u00a0: Accountability")
     ]
     assert '<html lang="fr">' in html_of(confirmation)
     assert "17:00 (Asia/Karachi)" in text_of(confirmation)

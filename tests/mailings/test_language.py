@@ -69,19 +69,22 @@ def test_registration_messages_are_in_the_registrants_language_and_zone(
         register_member(dialogue, second, RegistrationDetails())
     messages = by_recipient()
     confirmed, html = messages["amina@example.org"]
-    assert confirmed.subject == "You are registered: Accountability"
+    assert confirmed.subject == "Vous êtes inscrit(e)\u00a0: Accountability"
     assert '<html lang="fr">' in html and "17:00 (Asia/Karachi)" in html
     assert [name for name, _content, _type in confirmed.attachments] == ["accountability.ics"]
     waiting, html = messages["lucia@example.org"]
-    assert waiting.subject == "You are on the waiting list: Accountability"
+    assert waiting.subject == "Está en la lista de espera: Accountability"
     assert '<html lang="es">' in html and "07:00 (America/Lima)" in html
-    assert "waiting list, number 1" in waiting.body
+    assert "está en la lista de espera con el número 1" in waiting.body
     assert waiting.attachments == []
 
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         cancel_dialogue(dialogue, actor=EditorFactory())
     messages = by_recipient()
-    assert {m.subject for m, _html in messages.values()} == {"Cancelled: Accountability"}
+    assert {m.subject for m, _html in messages.values()} == {
+        "Annulé\u00a0: Accountability",
+        "Cancelado: Accountability",
+    }
     assert '<html lang="es">' in messages["lucia@example.org"][1]
     assert "07:00 (America/Lima)" in messages["lucia@example.org"][0].body
