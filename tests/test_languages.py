@@ -207,9 +207,7 @@ def test_dialogue_shows_the_viewers_language_and_falls_back_to_the_original(clie
     spanish = client.get("/es/dialogues/accountability/").content.decode()
 
     assert '<h1 lang="en">Accountability</h1>' in spanish
-    assert (
-        "Todavía no disponible en español: se muestra en el idioma original, English." in spanish
-    )
+    assert "Todavía no disponible en español: se muestra en el idioma original, English." in spanish
     assert '<span lang="en">Welcome</span>' in spanish
 
     english = client.get("/dialogues/accountability/").content.decode()
