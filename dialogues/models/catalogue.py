@@ -357,6 +357,10 @@ class Registration(models.Model):
     Written only by dialogues.services, which lock the dialogue row so that capacity holds.
     """
 
+    # Set by register_member on the registration it returns when the member was registered
+    # already (not stored).
+    was_already_registered = False
+
     class Status(models.TextChoices):
         CONFIRMED = "confirmed", _("Confirmed")
         WAITLISTED = "waitlisted", _("On the waiting list")

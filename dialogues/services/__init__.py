@@ -27,6 +27,7 @@ from .questions import (
 )
 from .registration import (
     CLOSED_MESSAGES,
+    DECIDING_FIELDS,
     RegistrationDetails,
     RegistrationError,
     cancel_dialogue,
@@ -81,6 +82,7 @@ __all__ = [
     "withdraw_question_vote",
     "withdraw_topic_vote",
     "CLOSED_MESSAGES",
+    "DECIDING_FIELDS",
     "RegistrationDetails",
     "RegistrationError",
     "cancel_dialogue",

@@ -61,6 +61,31 @@ def _lock(dialogue: Dialogue) -> Dialogue:
     return Dialogue.objects.select_for_update().get(pk=dialogue.pk)
 
 
+# What deciding a registration reads of the dialogue.
+DECIDING_FIELDS = (
+    "status",
+    "starts_at",
+    "registration_opens_at",
+    "registration_closes_at",
+    "capacity",
+)
+
+
+def _lock_deciding_fields(dialogue: Dialogue) -> Dialogue:
+    """Lock the dialogue row and refresh, on the caller's instance, what deciding a
+    registration reads. The same row lock as _lock, without selecting the dozens of text
+    columns (in every language) that a burst of sign-ups after an invitation never reads."""
+    fresh = (
+        Dialogue.objects.select_for_update()
+        .filter(pk=dialogue.pk)
+        .values_list(*DECIDING_FIELDS)
+        .get()
+    )
+    for name, value in zip(DECIDING_FIELDS, fresh, strict=True):
+        setattr(dialogue, name, value)
+    return dialogue
+
+
 def _seats_left(dialogue: Dialogue) -> int | None:
     if dialogue.capacity is None:
         return None
@@ -115,16 +140,18 @@ def register_member(
     """Confirm the member if a seat is left, else put them on the waiting list; mail them.
     A question on the form is stored as a Question waiting for moderation.
 
-    Registering again while confirmed or waiting changes nothing and returns that registration.
+    Registering again while confirmed or waiting changes nothing and returns that registration,
+    its was_already_registered set.
     A new place on the waiting list comes with its position, as waitlist_position_when_registered.
     """
     with transaction.atomic():
-        dialogue = _lock(dialogue)
+        dialogue = _lock_deciding_fields(dialogue)
         counts = _seats_and_waiting_list(dialogue, member)
         registration = None
         if counts["mine"]:
             registration = Registration.objects.get(pk=counts["mine"])
             if registration.status != Registration.Status.CANCELLED:
+                registration.was_already_registered = True
                 return registration  # already registered (or by a concurrent request)
         state = dialogue.registration_state()
         if state != Dialogue.RegistrationState.OPEN:

@@ -17,6 +17,7 @@ from ..calendars import calendar_for, registrant_calendar
 from ..forms import DialogueFilterForm, RegistrationForm
 from ..models import Dialogue, DialogueSpeaker, Registration, Series, Session, Speaker
 from ..services import (
+    DECIDING_FIELDS,
     RegistrationError,
     cancel_registration,
     register_member,
@@ -195,13 +196,23 @@ def about(request):
 @require_http_methods(["GET", "POST"])
 def register(request, slug: str):
     """The registration form; confirmed or waiting-list place on submit."""
-    dialogue = get_object_or_404(Dialogue.objects.public().select_related("series"), slug=slug)
+    dialogues = Dialogue.objects.public()
+    if request.method == "POST":
+        # Registering reads the dates, the capacity and the slug only; the form page (below,
+        # when the form has errors) loads the rest.
+        dialogue = get_object_or_404(dialogues.only("slug", *DECIDING_FIELDS), slug=slug)
+    else:
+        dialogue = get_object_or_404(dialogues.select_related("series"), slug=slug)
     member = ensure_member(request.user)
-    existing = Registration.objects.filter(dialogue=dialogue, member=member).active().exists()
-    if existing:
+    state = dialogue.registration_state()
+    # A POST while registration is open leaves this check to register_member, under the lock.
+    checked_by_service = request.method == "POST" and state == Dialogue.RegistrationState.OPEN
+    if (
+        not checked_by_service
+        and Registration.objects.filter(dialogue=dialogue, member=member).active().exists()
+    ):
         messages.info(request, _("You are already registered for this dialogue."))
         return redirect(dialogue)
-    state = dialogue.registration_state()
     if state != Dialogue.RegistrationState.OPEN:
         messages.error(request, registration_closed_message(state))
         return redirect(dialogue)
@@ -214,7 +225,9 @@ def register(request, slug: str):
         except RegistrationError as error:
             messages.error(request, str(error))
             return redirect(dialogue)
-        if registration.is_confirmed():
+        if registration.was_already_registered:
+            messages.info(request, _("You are already registered for this dialogue."))
+        elif registration.is_confirmed():
             messages.success(
                 request,
                 _("You are registered. The join link is below and in the mail we sent you."),
@@ -232,6 +245,8 @@ def register(request, slug: str):
                 },
             )
         return redirect(dialogue)
+    if request.method == "POST":
+        dialogue = get_object_or_404(dialogues.select_related("series"), pk=dialogue.pk)
     return render(request, "dialogues/register.html", {"dialogue": dialogue, "form": form})
 
 
