@@ -353,6 +353,20 @@ def test_english_original_on_an_arabic_page_runs_left_to_right(client, dialogue)
     assert '<h1 lang="ar" dir="rtl">المساءلة أمام المجتمعات</h1>' in english
 
 
+def test_series_in_english_on_arabic_home_and_about_pages_runs_left_to_right(client, dialogue):
+    series = dialogue.series
+    series.description = "Creating alternative knowledge."
+    series.save()
+    for path in ("/ar/", "/ar/about/"):
+        arabic = client.get(path).content.decode()
+        assert ' lang="en" dir="ltr">Localisation Dialogue Series</h2>' in arabic
+        assert '<div lang="en" dir="ltr"><p>Creating alternative knowledge.</p>' in arabic
+    series.title_ar = "سلسلة حوارات التوطين"
+    series.save()
+    arabic = client.get("/ar/").content.decode()
+    assert f'<h2 id="series-{series.pk}">سلسلة حوارات التوطين</h2>' in arabic
+
+
 def test_admin_finds_a_dialogue_by_its_title_in_any_language(client, dialogue):
     from tests.factories import EditorFactory
 
