@@ -210,6 +210,13 @@ UPCOMING = {
     "join_url": "https://zoom.us/j/0000000000?pwd=demo-join-link",
 }
 
+# The series' title in the portal's other languages (its description stays in English).
+SERIES_TITLES = {
+    "title_fr": "Série de dialogues sur la localisation",
+    "title_es": "Serie de Diálogos sobre Localización",
+    "title_ar": "سلسلة حوارات التوطين",
+}
+
 # The dialogues' titles and questions in the portal's other languages (their descriptions and
 # agendas stay in English, the original, which the pages then say).
 TRANSLATIONS = {
@@ -316,6 +323,11 @@ def load_demo(*, now: datetime | None = None) -> list[tuple[str, str, str]]:
     """Create whatever of the demo data set is missing; return the demo logins."""
     now = now or timezone.now()
     series, _ = Series.objects.get_or_create(slug=SERIES["slug"], defaults=SERIES)
+    missing = {field: value for field, value in SERIES_TITLES.items() if not getattr(series, field)}
+    if missing:
+        for field, value in missing.items():
+            setattr(series, field, value)
+        series.save(update_fields=list(missing))
     organisations = {}
     for name, country, kind, website, member in ORGANISATIONS:
         organisations[name], _ = Organisation.objects.get_or_create(

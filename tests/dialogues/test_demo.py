@@ -145,6 +145,14 @@ def test_load_demo_site_shows_the_series_and_the_next_dialogue(client, demo):
     assert "demo-join-link" not in detail.decode()
 
 
+def test_load_demo_series_and_dialogues_speak_the_other_languages(client, demo):
+    arabic = client.get("/ar/").content.decode()
+    assert "سلسلة حوارات التوطين</h2>" in arabic
+    french = client.get("/fr/").content.decode()
+    assert "Série de dialogues sur la localisation</h2>" in french
+    assert "Dialogue 2: Redevabilité" in card_titles(french)
+
+
 def test_load_demo_prints_the_three_logins(demo):
     assert demo["output"] == (
         "Demo data loaded: the Localisation Dialogue Series.\n"
