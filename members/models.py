@@ -225,10 +225,20 @@ PREFERENCE_FIELDS = {
 }
 
 
+# The workflow's states as organisers speak of a mailing: "published" is "sent".
+MAILING_STATES = [
+    (value, _("Sent") if value == State.PUBLISHED else label) for value, label in State.choices
+]
+
+
 class Mailing(PublishableModel):
     """One message to an audience. Curated mailings go through the publishing workflow
     (sending is its "publish" move); transactional ones go out at once to one member. Its
     body is Markdown with per-recipient placeholders such as {{ first_name }}."""
+
+    state = models.CharField(
+        _("state"), max_length=20, choices=MAILING_STATES, default=State.DRAFT, editable=False
+    )
 
     class Audience(models.TextChoices):
         ALL_MEMBERS = "all_members", _("All members")

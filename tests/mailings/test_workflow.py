@@ -129,6 +129,11 @@ def test_invitation_goes_draft_review_approved_sent_with_a_publisher_approving(
         .values_list("move", flat=True)
     )
     assert moves == ["create", "submit", "approve", "publish"]
+    # Organisers read the last state as "sent", on the page and in the list.
+    page = client.get(f"/admin/members/mailing/{invitation.pk}/change/").content.decode()
+    assert "State: <strong>Sent</strong>" in " ".join(page.split())
+    listing = client.get("/admin/members/mailing/").content.decode()
+    assert ">Sent</td>" in listing
 
 
 def test_nobody_approves_a_mailing_they_submitted(client, invitation, publisher):
