@@ -3,6 +3,7 @@ S3 server) against the test database and the test Redis."""
 
 import logging
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -53,6 +54,54 @@ def child_env() -> dict[str, str]:
         "REDIS_URL": settings.REDIS_URL,
         "PYTHONUNBUFFERED": "1",
     }
+
+
+def celery_worker_command(queue: str, hostname: str, loglevel: str = "WARNING") -> list[str]:
+    """A real Celery worker process on one queue of its own, so that it takes only its test's
+    tasks (and no other worker on the same Redis takes them)."""
+    return [
+        str(VENV_BIN / "celery"),
+        "-A",
+        "a4ep_portal",
+        "worker",
+        "--pool=solo",
+        "--without-gossip",
+        "--without-mingle",
+        f"--loglevel={loglevel}",
+        f"--queues={queue}",
+        f"--hostname={hostname}@%h",
+    ]
+
+
+def start_celery_worker(
+    queue: str, hostname: str, env: dict[str, str], log_path: Path, loglevel: str = "WARNING"
+) -> subprocess.Popen:
+    """Start a worker (in a process group of its own, so that stop_celery_worker also stops
+    any child it forks), writing to log_path."""
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            celery_worker_command(queue, hostname, loglevel),
+            cwd=BASE_DIR,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    process.log_path = log_path
+    return process
+
+
+def stop_celery_worker(process: subprocess.Popen) -> None:
+    """Stop the worker (warm shutdown, killed after 20 s) and print its log, which pytest
+    shows when the test failed."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+    print(f"--- {process.log_path.name} ---\n{process.log_path.read_text(errors='replace')}")
 
 
 def free_port() -> int:

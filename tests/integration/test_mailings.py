@@ -4,9 +4,6 @@ loopback receives what they send."""
 
 import email
 import email.policy
-import os
-import signal
-import subprocess
 import time
 import uuid
 
@@ -20,7 +17,7 @@ from members.models import Delivery, Mailing, Member
 from members.services import move_mailing
 from tests.factories import DialogueFactory, EditorFactory, PublisherFactory, UserFactory, utc
 
-from .conftest import BASE_DIR, VENV_BIN
+from .conftest import start_celery_worker, stop_celery_worker
 
 pytestmark = [
     pytest.mark.redis,
@@ -53,35 +50,9 @@ def worker(child_env, smtp_server, queue, tmp_path):
         "MAIL_QUEUE": queue,
         "LOG_LEVEL": "WARNING",
     }
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [
-                str(VENV_BIN / "celery"),
-                "-A",
-                "a4ep_portal",
-                "worker",
-                "--pool=solo",
-                "--without-gossip",
-                "--without-mingle",
-                "--loglevel=WARNING",
-                f"--queues={queue}",
-                f"--hostname={queue}@%h",
-            ],
-            cwd=BASE_DIR,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    process = start_celery_worker(queue, queue, env, log_path)
     yield process
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
-    print(f"--- worker log ---\n{log_path.read_text(errors='replace')}")
+    stop_celery_worker(process)
 
 
 def wait_for(smtp_server, count: int, worker) -> None:

@@ -22,7 +22,7 @@ from members.models import Delivery, Mailing, MailKind, Member, User
 from members.services import send_mailing
 from members.tasks import requeue_stuck_deliveries_task
 
-from .conftest import BASE_DIR, VENV_BIN
+from .conftest import start_celery_worker, stop_celery_worker
 
 pytestmark = [
     pytest.mark.redis,
@@ -58,40 +58,13 @@ def start_worker(request, child_env, smtp_server, mail_queue, tmp_path):
             "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
             "LOG_LEVEL": "WARNING",
         }
-        with log_path.open("wb") as log:
-            process = subprocess.Popen(
-                [
-                    str(VENV_BIN / "celery"),
-                    "-A",
-                    "a4ep_portal",
-                    "worker",
-                    "--pool=solo",
-                    "--without-gossip",
-                    "--without-mingle",
-                    "--loglevel=WARNING",
-                    f"--queues={mail_queue}",
-                    f"--hostname={mail_queue}-{len(workers)}@%h",
-                ],
-                cwd=BASE_DIR,
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        process.log_path = log_path
+        process = start_celery_worker(mail_queue, f"{mail_queue}-{len(workers)}", env, log_path)
         workers.append(process)
         return process
 
     yield start
     for process in workers:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=10)
-        print(f"--- {process.log_path.name} ---\n{process.log_path.read_text(errors='replace')}")
+        stop_celery_worker(process)
 
 
 def make_members(count: int) -> tuple[set[str], set[str]]:

@@ -37,7 +37,7 @@ from tests.factories import (
 )
 from tests.files import pdf_bytes
 
-from .conftest import BASE_DIR, S3_CREDENTIALS, VENV_BIN, free_port
+from .conftest import BASE_DIR, S3_CREDENTIALS, VENV_BIN, celery_worker_command, free_port
 
 pytestmark = [
     pytest.mark.postgres,
@@ -188,18 +188,7 @@ def cluster(
         children.append(nodes[-1])
     workers = []
     for name in ("worker-1", "worker-2"):
-        command = [
-            str(VENV_BIN / "celery"),
-            "-A",
-            "a4ep_portal",
-            "worker",
-            "--pool=solo",
-            "--without-gossip",
-            "--without-mingle",
-            "--loglevel=INFO",
-            f"--queues={queue}",
-            f"--hostname={name}-{queue}@%h",
-        ]
+        command = celery_worker_command(queue, f"{name}-{queue}", "INFO")
         workers.append(Child(name, command, env, tmp_path / f"{name}.log"))
         children.append(workers[-1])
     cluster = Cluster(nodes, workers, bucket, s3)

@@ -14,7 +14,7 @@ from django.utils import timezone
 from a4ep_portal.celery import app
 from a4ep_portal.tasks import clear_expired_sessions
 
-from .conftest import BASE_DIR, VENV_BIN
+from .conftest import start_celery_worker, stop_celery_worker
 
 pytestmark = [
     pytest.mark.redis,
@@ -54,40 +54,9 @@ def worker(request, child_env, tmp_path) -> Worker:
     worker on the same Redis takes them). Stopped after the test; its log is printed, which
     pytest shows when the test failed."""
     queue = f"test-{uuid.uuid4().hex}"
-    log_path = tmp_path / "worker.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [
-                str(VENV_BIN / "celery"),
-                "-A",
-                "a4ep_portal",
-                "worker",
-                "--pool=solo",
-                "--concurrency=1",
-                "--without-gossip",
-                "--without-mingle",
-                "--loglevel=INFO",
-                f"--queues={queue}",
-                f"--hostname={queue}@%h",
-            ],
-            cwd=BASE_DIR,
-            env=child_env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    worker = Worker(process, queue, log_path)
-
-    def stop() -> None:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-        print(f"--- Celery worker log ---\n{worker.log()}")
-
-    request.addfinalizer(stop)
-    return worker
+    process = start_celery_worker(queue, queue, child_env, tmp_path / "worker.log", "INFO")
+    request.addfinalizer(lambda: stop_celery_worker(process))
+    return Worker(process, queue, process.log_path)
 
 
 def _session(key: str, expire_date) -> WebSession:
