@@ -38,3 +38,15 @@ def in_every_language(*fields: str) -> list[str]:
     """The per-language columns of translated fields (title_en, title_fr, ...), for admin
     searches that should find an item by any of its languages."""
     return [f"{field}_{code}" for field in fields for code, _name in settings.LANGUAGES]
+
+
+def written_in_every_language(field: str, make) -> dict[str, str]:
+    """{"<field>_<code>": make() with that language active} for every portal language: text
+    the portal writes itself (a drafted mailing) in all its languages at once."""
+    values = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            values[f"{field}_{code}"] = str(make())
+    # The field itself holds the original too (pass these with the default language active).
+    values[field] = values[f"{field}_{settings.LANGUAGE_CODE}"]
+    return values

@@ -15,8 +15,10 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
+from modeltranslation.admin import TranslationAdmin
 
 from a4ep_portal.admin import WorkflowAdminMixin, WorkflowEventInline
+from a4ep_portal.languages import in_every_language
 from a4ep_portal.services import record_edit
 from a4ep_portal.workflow import WorkflowError
 
@@ -180,10 +182,11 @@ def _move(mailing: Mailing, move: str, *, actor, note: str = "") -> Mailing:
 
 
 @admin.register(Mailing)
-class MailingAdmin(WorkflowAdminMixin, admin.ModelAdmin):
+class MailingAdmin(WorkflowAdminMixin, TranslationAdmin):
     """Mailings with their deliveries counted per status. Editors draft and submit, anyone
     with access previews and mails themselves a test, publishers approve (which sends, or
-    schedules for "send at"); members.services does the work."""
+    schedules for "send at"); members.services does the work. The subject and text are
+    written per language (English, the original, required); each member gets theirs."""
 
     form = MailingForm
     change_form_template = "admin/members/mailing/change_form.html"
@@ -204,7 +207,7 @@ class MailingAdmin(WorkflowAdminMixin, admin.ModelAdmin):
         "skipped",
     ]
     list_filter = ["kind", "state", "audience"]
-    search_fields = ["subject"]
+    search_fields = in_every_language("subject")
     date_hierarchy = "created_at"
     autocomplete_fields = ["recipient", "dialogue"]
     readonly_fields = [
@@ -228,6 +231,10 @@ class MailingAdmin(WorkflowAdminMixin, admin.ModelAdmin):
         )
 
     def get_fields(self, request, obj=None):
+        # subject and body stand for their columns in every language (subject_en, ...).
+        return self.replace_orig_field(self._fields(obj))
+
+    def _fields(self, obj) -> list[str]:
         if obj is not None and obj.is_sent():
             return [
                 "kind",

@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from a4ep_portal.languages import written_in_every_language
 from a4ep_portal.services import record_event
 from a4ep_portal.workflow import State
 from members.models import Mailing, MailKind, Member
@@ -138,14 +139,21 @@ def draft_invitation(dialogue: Dialogue, *, actor) -> Mailing:
             _("Only an announced dialogue that is still to come can be invited to: “%s” is not.")
             % dialogue.title
         )
+    # Drafted in every language the portal speaks (each with the dialogue's title in it where
+    # it has one): each member gets the one they read, editors may change any.
     with translation.override(settings.LANGUAGE_CODE):
         mailing = Mailing(
             kind=MailKind.INVITATION,
-            subject=_("Invitation: %(title)s") % {"title": dialogue.title},
-            body=render_to_string("dialogues/mail/invitation.md", {"dialogue": dialogue}),
             audience=Mailing.Audience.ALL_MEMBERS,
             dialogue=dialogue,
             details=Mailing.Details.INVITATION,
+            **written_in_every_language(
+                "subject", lambda: _("Invitation: %(title)s") % {"title": dialogue.title}
+            ),
+            **written_in_every_language(
+                "body",
+                lambda: render_to_string("dialogues/mail/invitation.md", {"dialogue": dialogue}),
+            ),
         )
     return save_mailing(mailing, actor=actor, created=True)
 
@@ -159,15 +167,19 @@ def draft_summary_mailing(dialogue: Dialogue) -> Mailing | None:
     ).exists():
         return None
     with translation.override(settings.LANGUAGE_CODE):
-        subject = _("After the dialogue: %(title)s") % {"title": dialogue.title}
-        body = render_to_string("dialogues/mail/summary.md", {"dialogue": dialogue})
         note = _("Drafted when the dialogue's summary or recording was published.")
+    subjects = written_in_every_language(
+        "subject", lambda: _("After the dialogue: %(title)s") % {"title": dialogue.title}
+    )
+    bodies = written_in_every_language(
+        "body", lambda: render_to_string("dialogues/mail/summary.md", {"dialogue": dialogue})
+    )
     try:
-        with transaction.atomic():
+        with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
             mailing = Mailing.objects.create(
                 kind=MailKind.SUMMARY,
-                subject=subject,
-                body=body,
+                **subjects,
+                **bodies,
                 audience=Mailing.Audience.SUMMARY_READERS,
                 dialogue=dialogue,
                 details=Mailing.Details.SUMMARY,

@@ -59,8 +59,7 @@ class Composer:
     def __init__(self, mailing: Mailing) -> None:
         self.mailing = mailing
         self.bulk = not mailing.is_transactional()
-        self.subject = _tokenise(mailing.subject)
-        self._layouts: dict[tuple[str, str], tuple[str, str]] = {}
+        self._layouts: dict[tuple[str, str, bool], tuple[str, str, str]] = {}
         # Reversed once per language: thousands of messages share them.
         self._member_urls: dict[str, dict[str, str]] = {}
         self.unsubscribe_url = unsubscribe_url("TOKEN")
@@ -92,14 +91,17 @@ class Composer:
             self._member_urls[language] = urls
         return self._member_urls[language]
 
-    def _layout(self, language: str, zone: str, guest: bool = False) -> tuple[str, str]:
+    def _layout(self, language: str, zone: str, guest: bool = False) -> tuple[str, str, str]:
+        """(subject, text, HTML) in this language and zone, with tokens for the recipient's
+        values. The subject and body are the mailing's in this language, else its original."""
         key = (language, zone, guest)
         if key not in self._layouts:
-            body = _tokenise(self.mailing.body)
             with translation.override(language), timezone.override(_zone(zone)):
+                subject = _tokenise(self.mailing.subject)
+                body = _tokenise(self.mailing.body)
                 context = {
                     "mailing": self.mailing,
-                    "subject": self.subject,
+                    "subject": subject,
                     "dialogue": self.mailing.dialogue,
                     "kind": self.mailing.get_kind_display(),
                     "bulk": self.bulk,
@@ -111,6 +113,7 @@ class Composer:
                     **{name: _token(name) for name in VALUES},
                 }
                 self._layouts[key] = (
+                    subject,
                     render_to_string("members/mail/message.txt", context),
                     render_to_string("members/mail/message.html", context),
                 )
@@ -148,9 +151,9 @@ class Composer:
     def compose(self, delivery: Delivery) -> ComposedMessage:
         member = delivery.member
         if member is None:
-            text, html = self._layout(settings.LANGUAGE_CODE, "UTC", guest=True)
+            subject, text, html = self._layout(settings.LANGUAGE_CODE, "UTC", guest=True)
         else:
-            text, html = self._layout(member.preferred_language, member.time_zone)
+            subject, text, html = self._layout(member.preferred_language, member.time_zone)
         token = make_token(member.pk, self.mailing.kind) if self.bulk and member else ""
         values = self.values(delivery, token)
         ordered = [values[name] for name in VALUES]
@@ -166,7 +169,7 @@ class Composer:
                 "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             }
         message = ComposedMessage(
-            subject=TOKEN.sub(lambda m: ordered[int(m.group(1))], self.subject),
+            subject=TOKEN.sub(lambda m: ordered[int(m.group(1))], subject),
             body=TOKEN.sub(lambda m: ordered[int(m.group(1))], text),
             to=[delivery.address],
             headers=headers,

@@ -2,10 +2,13 @@
 a test message to oneself, and the preview of the message a sample recipient would get. The
 workflow moves and sending are in outbox.py."""
 
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
+from a4ep_portal.languages import written_in_every_language
 from a4ep_portal.services import record_edit
 
 from ..models import Delivery, MailAttachment, Mailing, MailKind, Member
@@ -40,11 +43,16 @@ def send_test_mailing(mailing: Mailing, *, actor) -> Mailing:
     through the outbox, marked as a test in the subject; the mailing itself is unchanged."""
     _check_access(actor)
     member = ensure_member(actor)
-    with transaction.atomic():
+    # Every language of the mailing: the tester reads the one they would get.
+    subjects = written_in_every_language(
+        "subject", lambda: _("[Test] %(subject)s") % {"subject": mailing.subject}
+    )
+    bodies = written_in_every_language("body", lambda: mailing.body)
+    with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
         test = Mailing.objects.create(
             kind=MailKind.TRANSACTIONAL,
-            subject=_("[Test] %(subject)s") % {"subject": mailing.subject},
-            body=mailing.body,
+            **subjects,
+            **bodies,
             audience=Mailing.Audience.ONE_MEMBER,
             recipient=member,
             dialogue=mailing.dialogue,

@@ -267,7 +267,9 @@ def send_transactional(
         subject = str(subject)
         if template:
             body = render_to_string(template, {**(context or {}), "member": member})
-    with transaction.atomic():
+    # Stored as the mailing's original (its English column), whichever language is active:
+    # written for one member, it is shown to that member whatever their language.
+    with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
         mailing = Mailing.objects.create(
             kind=kind,
             subject=subject[:200],

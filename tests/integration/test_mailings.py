@@ -132,11 +132,12 @@ def test_confirmation_and_invitation_through_a_worker_in_each_recipients_languag
     messages = received(smtp_server)
     subject = "Invitation: Accountability"
     assert sorted(rcpt for rcpt, title in messages if title == subject) == [
-        "amina@example.org",
         "bob@example.org",
         "new@ngo.example.net",
     ]
-    to_amina = messages[("amina@example.org", subject)]
+    # The invitation was drafted in every language: Amina reads it in French.
+    to_amina = messages[("amina@example.org", "Invitation\u00a0: Accountability")]
+    assert "Bonjour Amina," in text_of(to_amina)
     assert '<html lang="fr">' in html_of(to_amina)
     assert "17:00 (Asia/Karachi)" in text_of(to_amina)
     to_bob = messages[("bob@example.org", subject)]

@@ -157,8 +157,8 @@ def test_bad_pasted_lines_get_a_message_each_and_nothing_typed_is_lost(client, d
         "/admin/members/mailing/add/",
         {
             "kind": "invitation",
-            "subject": "Come",
-            "body": "Dear {{ first_name }}",
+            "subject_en": "Come",
+            "body_en": "Dear {{ first_name }}",
             "dialogue": dialogue.pk,
             "details": "invitation",
             "audience": "addresses",
@@ -172,7 +172,7 @@ def test_bad_pasted_lines_get_a_message_each_and_nothing_typed_is_lost(client, d
     assert "Line 4: “also@bad@” is not an e-mail address." in page
     form = response.context["adminform"].form
     assert form["guest_addresses"].value() == pasted
-    assert form["subject"].value() == "Come"
+    assert form["subject_en"].value() == "Come"
     assert Mailing.objects.count() == 0
 
 
@@ -182,8 +182,8 @@ def test_chosen_audience_needs_a_choice(client, dialogue, editor):
         "/admin/members/mailing/add/",
         {
             "kind": "news",
-            "subject": "News",
-            "body": "News.",
+            "subject_en": "News",
+            "body_en": "News.",
             "audience": "chosen_members",
             "_save": "Save",
         },
@@ -198,8 +198,8 @@ def test_an_editor_saves_a_chosen_audience_as_a_draft(client, dialogue, editor):
         "/admin/members/mailing/add/",
         {
             "kind": "invitation",
-            "subject": "Come",
-            "body": "Dear {{ first_name }}",
+            "subject_en": "Come",
+            "body_en": "Dear {{ first_name }}",
             "dialogue": dialogue.pk,
             "details": "invitation",
             "audience": "chosen_members",

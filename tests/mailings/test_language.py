@@ -3,11 +3,13 @@ it is rendered: the HTML's lang attribute) and time zone (the time it shows)."""
 
 import pytest
 from django.core import mail
+from django.utils import translation
 
 from a4ep_portal.workflow import State
 from dialogues.services import RegistrationDetails, cancel_dialogue, register_member
-from members.models import Mailing, MailKind
-from members.services import send_mailing
+from dialogues.services.mailings import draft_invitation, draft_summary_mailing
+from members.models import Mailing, MailKind, Member
+from members.services import send_mailing, send_transactional
 from tests.factories import EditorFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -88,3 +90,61 @@ def test_registration_messages_are_in_the_registrants_language_and_zone(
     }
     assert '<html lang="es">' in messages["lucia@example.org"][1]
     assert "07:00 (America/Lima)" in messages["lucia@example.org"][0].body
+
+
+def test_each_member_reads_the_mailing_in_their_language_else_the_english_original(
+    dialogue, django_capture_on_commit_callbacks
+):
+    member("amina@example.org", "fr", "UTC")
+    member("lucia@example.org", "es", "UTC")
+    member("bob@example.org", "en", "UTC")
+    mailing = Mailing.objects.create(
+        kind=MailKind.NEWS,
+        subject_en="News for {{ first_name }}",
+        body_en="The **third** dialogue is announced.",
+        subject_fr="Nouvelles pour {{ first_name }}",
+        body_fr="Le **troisième** dialogue est annoncé.",
+        audience=Mailing.Audience.ALL_MEMBERS,
+        state=State.APPROVED,
+    )
+    member_news = {"amina@example.org", "lucia@example.org", "bob@example.org"}
+    Member.objects.exclude(user__email__in=member_news).update(wants_news=False)
+    Member.objects.filter(user__email__in=member_news).update(wants_news=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        send_mailing(Mailing.objects.get(pk=mailing.pk))
+
+    messages = by_recipient()
+    french, html = messages["amina@example.org"]
+    assert french.subject.startswith("Nouvelles pour ")
+    assert "Le <strong>troisième</strong> dialogue est annoncé." in html
+    # No Spanish text was written: Lucía gets the English original, in a Spanish frame.
+    spanish, html = messages["lucia@example.org"]
+    assert spanish.subject.startswith("News for ")
+    assert "The <strong>third</strong> dialogue is announced." in html
+    assert '<html lang="es">' in html
+    english, _html = messages["bob@example.org"]
+    assert english.subject.startswith("News for ")
+
+
+def test_drafted_invitation_and_summary_come_in_every_language(dialogue):
+    dialogue.title_fr = "Redevabilité"
+    dialogue.save()
+    invitation = draft_invitation(dialogue, actor=EditorFactory())
+    assert invitation.subject_en == "Invitation: Accountability"
+    assert invitation.subject_fr == "Invitation\u00a0: Redevabilité"
+    assert invitation.body_fr.startswith("Bonjour {{ first_name }},")
+    assert invitation.subject_es and invitation.subject_ar and invitation.body_ar
+    summary = draft_summary_mailing(dialogue)
+    assert summary.subject_en.startswith("After the dialogue")
+    assert summary.subject_fr and summary.subject_fr != summary.subject_en
+    assert summary.body_es and summary.body_es != summary.body_en
+
+
+def test_mail_written_for_one_member_reads_the_same_whichever_language_was_active(dialogue):
+    bob = member("bob@example.org", "en", "UTC")
+    with translation.override("fr"):  # e.g. written during a request on a /fr/ page
+        mailing = send_transactional(bob, subject="Hello", body="Plain text.")
+    mailing = Mailing.objects.get(pk=mailing.pk)
+    assert (mailing.subject_en, mailing.body_en) == ("Hello", "Plain text.")
+    with translation.override("es"):
+        assert mailing.subject == "Hello"

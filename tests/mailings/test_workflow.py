@@ -228,7 +228,7 @@ def test_preview_shows_a_sample_members_message_in_their_language_and_zone(
     page = client.get(
         f"/admin/members/mailing/{invitation.pk}/preview/", {"sample": "amina@example.org"}
     ).content.decode()
-    assert "Dear Amina," in page
+    assert "Bonjour Amina," in page  # the invitation was drafted in every language
     assert "17:00 (Asia/Karachi)" in page
     assert '<div class="mail-preview" lang="fr">' in page
     # The register link leads to the French page.
@@ -309,8 +309,8 @@ def _edit(client, mailing, **changes):
     prefix = "a4ep_portal-workflowevent-content_type-object_id"
     data = {
         "kind": mailing.kind,
-        "subject": mailing.subject,
-        "body": mailing.body,
+        "subject_en": mailing.subject_en,
+        "body_en": mailing.body_en,
         "dialogue": mailing.dialogue_id,
         "details": mailing.details,
         "audience": mailing.audience,
@@ -339,7 +339,7 @@ def test_editing_an_approved_mailing_sends_it_back_to_review_and_stops_its_sched
     response = _edit(
         client,
         invitation,
-        subject="Invitation: Accountability (new date)",
+        subject_en="Invitation: Accountability (new date)",
         publish_at_0=later.date().isoformat(),
         publish_at_1=later.strftime("%H:%M:%S"),
     )
