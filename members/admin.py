@@ -1,6 +1,7 @@
 import re
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
@@ -229,6 +230,27 @@ class MailingAdmin(WorkflowAdminMixin, TranslationAdmin):
             .get_queryset(request)
             .annotate(**{f"{status}_count": _count(status) for status in statuses.values})
         )
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        # A change to the original only, where translations exist, leaves those readers with
+        # the old text: say so (the editor may mean it, so it is a warning, not an error).
+        stale = {
+            str(name)
+            for field in ("subject", "body")
+            if change and f"{field}_en" in form.changed_data
+            for code, name in settings.LANGUAGES
+            if code != "en"
+            and form.cleaned_data.get(f"{field}_{code}")
+            and f"{field}_{code}" not in form.changed_data
+        }
+        if stale:
+            self.message_user(
+                request,
+                _("You changed the English text only: the %(languages)s text is unchanged.")
+                % {"languages": ", ".join(sorted(stale))},
+                messages.WARNING,
+            )
 
     def get_fields(self, request, obj=None):
         # subject and body stand for their columns in every language (subject_en, ...).

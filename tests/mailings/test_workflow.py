@@ -325,6 +325,33 @@ def _edit(client, mailing, **changes):
     return client.post(f"/admin/members/mailing/{mailing.pk}/change/", data)
 
 
+def test_changing_only_the_english_text_warns_that_the_translations_are_unchanged(
+    client, invitation, editor
+):
+    translations = {
+        f"{field}_{code}": getattr(invitation, f"{field}_{code}")
+        for field in ("subject", "body")
+        for code in ("fr", "es", "ar")
+    }
+    log_in(client, editor)
+    response = _edit(client, invitation, subject_en="Invitation: new date", **translations)
+    assert response.status_code == 302
+    page = client.get(response.url).content.decode()
+    assert (
+        "You changed the English text only: the Arabic, French, Spanish text is unchanged." in page
+    )
+    invitation.refresh_from_db()
+    assert invitation.subject_en == "Invitation: new date"
+    assert invitation.subject_fr == translations["subject_fr"]
+
+    # Changing the translations too: no warning.
+    translations["subject_fr"] = "Invitation : nouvelle date"
+    translations["subject_es"] = "Invitación: nueva fecha"
+    translations["subject_ar"] = "دعوة: موعد جديد"
+    response = _edit(client, invitation, subject_en="Invitation: another date", **translations)
+    assert "You changed the English text only" not in client.get(response.url).content.decode()
+
+
 def test_editing_an_approved_mailing_sends_it_back_to_review_and_stops_its_schedule(
     client, invitation, publisher, other_publisher
 ):
