@@ -13,6 +13,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
@@ -114,13 +115,13 @@ class MailingForm(forms.ModelForm):
     the pasted addresses checked line by line (the text stays as typed when one is wrong)."""
 
     kind = forms.ChoiceField(
-        label=_("kind"),
+        label=capfirst(_("kind")),
         choices=[
             (k.value, k.label) for k in (MailKind.INVITATION, MailKind.SUMMARY, MailKind.NEWS)
         ],
     )
     organisation_kinds = forms.MultipleChoiceField(
-        label=_("kinds of organisation"),
+        label=capfirst(_("kinds of organisation")),
         choices=Organisation.Kind.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -142,7 +143,7 @@ class MailingForm(forms.ModelForm):
             "recipient",
             "publish_at",
         ]
-        labels = {"publish_at": _("send at")}
+        labels = {"publish_at": capfirst(_("send at"))}
         help_texts = {
             "publish_at": _("Leave empty to send as soon as a publisher approves it."),
         }

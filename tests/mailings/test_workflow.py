@@ -71,6 +71,12 @@ def test_editor_creates_an_invitation_prefilled_from_the_dialogue(client, dialog
     assert "**Accountability**" in mailing.body
     assert mailing.deliveries.count() == 0
     assert len(mail.outbox) == 0
+    # The editor lands on the draft: every language's text to edit, labels as admin writes them.
+    page = client.get(response.url).content.decode()
+    for name in ("subject_en", "subject_fr", "subject_es", "subject_ar", "body_fr"):
+        assert f'name="{name}"' in page
+    for label in ("Kind:", "Kinds of organisation:", "Send at:"):
+        assert label in page
 
 
 @pytest.mark.parametrize("who", ["visitor", "member", "staff without rights"])
