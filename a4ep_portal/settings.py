@@ -68,8 +68,9 @@ MIDDLEWARE = [
     "log_request_id.middleware.RequestIDMiddleware",
     # Pages go out compressed (a sixth of their size) to visitors on slow, metered links.
     # Django masks the CSRF token per response and pads compressed responses at random
-    # against BREACH; static files come precompressed from whitenoise.
-    "django.middleware.gzip.GZipMiddleware",
+    # against BREACH, and pages that show a join link are not compressed at all (see
+    # a4ep_portal/middleware.py); static files come precompressed from whitenoise.
+    "a4ep_portal.middleware.GZipMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Above whitenoise, so that static files carry the CSP and frame denial too.
     "csp.middleware.CSPMiddleware",

@@ -319,3 +319,27 @@ def test_hostile_text_a_member_may_store_is_escaped_where_it_is_shown(site):
         page = staff.get(url)
         assert page.status_code == 200, url
         assert_safe(page, url)
+
+
+def test_pages_with_a_join_link_are_not_compressed_the_rest_are(site):
+    """BREACH: a compressed page that holds a secret (the join link) and reflects what the
+    visitor asked for (its address, in the language and time-zone links) leaks the secret
+    through its size; such pages go out uncompressed, every other page compressed."""
+    registration = Registration.objects.filter(member__user=site, status="confirmed").first()
+    dialogue = registration.dialogue
+    member = Client()
+    member.force_login(site)
+    gzip = {"HTTP_ACCEPT_ENCODING": "gzip"}
+    for url in (
+        f"/dialogues/{dialogue.slug}/?x=1",
+        "/me/dialogues/",
+        f"/me/dialogues/{dialogue.slug}/calendar.ics",
+    ):
+        response = member.get(url, **gzip)
+        assert response.status_code == 200, url
+        assert "Content-Encoding" not in response, url
+        assert dialogue.join_url in response.content.decode(), url
+    # The same dialogue page without the link, for a visitor, is compressed.
+    visitor = Client().get(f"/dialogues/{dialogue.slug}/?x=1", **gzip)
+    assert visitor["Content-Encoding"] == "gzip"
+    assert member.get("/me/", **gzip)["Content-Encoding"] == "gzip"

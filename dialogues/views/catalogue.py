@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from a4ep_portal.middleware import keep_uncompressed
 from a4ep_portal.pagecache import cache_public_page
 from members.services import ensure_member
 
@@ -91,7 +92,11 @@ def dialogue_detail(request, slug: str):
     speakers = _unique_speakers(dialogue.speaker_roles.all())
     registration = _own_registration(request, dialogue)
     participation = participation_context(request, dialogue, registration, speakers)
-    return render(
+    # The join link is secret: confirmed registrants and staff only.
+    show_join_url = bool(dialogue.join_url) and (
+        request.user.is_staff or bool(registration and registration.is_confirmed())
+    )
+    response = render(
         request,
         "dialogues/dialogue_detail.html",
         {
@@ -100,12 +105,11 @@ def dialogue_detail(request, slug: str):
             "speakers": speakers,
             "registration_state": dialogue.registration_state(),
             "registration": registration,
-            # The join link is secret: confirmed registrants and staff only.
-            "show_join_url": bool(dialogue.join_url)
-            and (request.user.is_staff or (registration and registration.is_confirmed())),
+            "show_join_url": show_join_url,
             **participation,
         },
     )
+    return keep_uncompressed(response) if show_join_url else response
 
 
 def _own_registration(request, dialogue: Dialogue) -> Registration | None:
@@ -261,8 +265,13 @@ def my_dialogues(request):
     )
     upcoming = registrations.filter(dialogue__ends_at__gt=now).order_by("dialogue__starts_at", "pk")
     past = registrations.filter(dialogue__ends_at__lte=now).order_by("-dialogue__starts_at", "pk")
-    return render(
-        request, "dialogues/my_dialogues.html", {"upcoming": upcoming, "past": past, "now": now}
+    # Join links may be on it.
+    return keep_uncompressed(
+        render(
+            request,
+            "dialogues/my_dialogues.html",
+            {"upcoming": upcoming, "past": past, "now": now},
+        )
     )
 
 
@@ -300,4 +309,6 @@ def my_calendar(request, slug: str):
     registration = _my_registration(request, slug)
     if not registration.is_confirmed():
         raise Http404
-    return _ics_response(registrant_calendar(registration), f"{registration.dialogue.slug}.ics")
+    return keep_uncompressed(
+        _ics_response(registrant_calendar(registration), f"{registration.dialogue.slug}.ics")
+    )
