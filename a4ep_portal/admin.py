@@ -72,11 +72,15 @@ class WorkflowAdminMixin:
         opts = self.model._meta
         return redirect(f"admin:{opts.app_label}_{opts.model_name}_change", object_id)
 
+    def workflow_moves(self, item, user) -> list:
+        """The move buttons on the item's page."""
+        return allowed_moves(item, user)
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}
         item = self.get_object(request, object_id)
         if item is not None:
-            extra_context["workflow_moves"] = allowed_moves(item, request.user)
+            extra_context["workflow_moves"] = self.workflow_moves(item, request.user)
             opts = self.model._meta
             extra_context["workflow_move_url"] = f"admin:{opts.app_label}_{opts.model_name}_move"
         return super().change_view(request, object_id, form_url, extra_context)

@@ -232,6 +232,9 @@ class MailingAdmin(WorkflowAdminMixin, TranslationAdmin):
             .annotate(**{f"{status}_count": _count(status) for status in statuses.values})
         )
 
+    def workflow_moves(self, item, user) -> list:
+        return [] if item.is_sent() else super().workflow_moves(item, user)  # gone out: final
+
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)
         # A change to the original only, where translations exist, leaves those readers with

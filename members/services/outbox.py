@@ -213,7 +213,9 @@ def send_mailing(mailing: Mailing, *, actor=None) -> Mailing:
 def move_mailing(mailing: Mailing, move: str, *, actor, note: str = "") -> Mailing:
     """Make a workflow move on a curated mailing; approving records the approver and sends
     it at once, or at its publish_at when that is still to come (send_scheduled_mailings);
-    "publish" sends it."""
+    "publish" sends it. A sent mailing is final: it has gone out."""
+    if mailing.is_sent():
+        raise MailingError(_("This mailing has been sent: it can no longer be changed."))
     if move == "publish":
         return send_mailing(mailing, actor=actor)
     if move == "approve":

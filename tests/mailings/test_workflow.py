@@ -77,6 +77,7 @@ def test_editor_creates_an_invitation_prefilled_from_the_dialogue(client, dialog
         assert f'name="{name}"' in page
     for label in ("Kind:", "Kinds of organisation:", "Send at:"):
         assert label in page
+    assert f'action="/admin/members/mailing/{mailing.pk}/move/"' in page  # "Submit for review"
 
 
 @pytest.mark.parametrize("who", ["visitor", "member", "staff without rights"])
@@ -135,6 +136,13 @@ def test_invitation_goes_draft_review_approved_sent_with_a_publisher_approving(
         .values_list("move", flat=True)
     )
     assert moves == ["create", "submit", "approve", "publish"]
+    # Sent is final: no buttons, and a forged move changes nothing.
+    page = client.get(f"/admin/members/mailing/{invitation.pk}/change/").content.decode()
+    assert f'action="/admin/members/mailing/{invitation.pk}/move/"' not in page
+    move(client, invitation, "withdraw")
+    invitation.refresh_from_db()
+    assert invitation.state == State.PUBLISHED
+    assert WorkflowEvent.objects.filter(object_id=invitation.pk).count() == 4
     # Organisers read the last state as "sent", on the page and in the list.
     page = client.get(f"/admin/members/mailing/{invitation.pk}/change/").content.decode()
     assert "State: <strong>Sent</strong>" in " ".join(page.split())
