@@ -31,11 +31,11 @@ from .services import (
     audience_size,
     move_mailing,
     preview_message,
+    preview_sample,
     retry_failed_deliveries,
     save_mailing,
     send_test_mailing,
 )
-from .services.outbox import audience_members
 
 
 class MemberInline(admin.StackedInline):
@@ -314,23 +314,10 @@ class MailingAdmin(WorkflowAdminMixin, TranslationAdmin):
         member with the address typed, or a non-member invited by address."""
         mailing = self._mailing_or_deny(request, object_id)
         wanted = request.GET.get("sample", "").strip()
-        error = ""
-        sample = None
-        if wanted == "guest":
-            pass
-        elif wanted:
-            sample = (
-                Member.objects.select_related("user").filter(user__email__iexact=wanted).first()
-            )
-            if sample is None:
-                error = _("No member has the address “%s”.") % wanted
-        if sample is None and wanted != "guest":
-            try:
-                audience = audience_members(mailing)
-            except MailingError:
-                audience = Member.objects.none()
-            sample = audience.select_related("user").order_by("pk").first()
-            sample = sample or Member.objects.filter(user=request.user).first()
+        try:
+            sample, error = preview_sample(mailing, wanted, actor=request.user)
+        except MailingError as problem:
+            raise PermissionDenied(str(problem)) from problem
         message = preview_message(mailing, sample, actor=request.user)
         html = message.alternatives[0][0]
         body = re.search(r"<body[^>]*>(.*)</body>", html, re.DOTALL)

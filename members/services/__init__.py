@@ -2,7 +2,7 @@
 (outbox.py, with the messages it composes in composing.py), and what editors do with curated
 mailings in admin (mailings.py)."""
 
-from .mailings import preview_message, save_mailing, send_test_mailing
+from .mailings import preview_message, preview_sample, save_mailing, send_test_mailing
 from .outbox import (
     MailingError,
     audience_size,
@@ -32,6 +32,7 @@ __all__ = [
     "MailingError",
     "audience_size",
     "preview_message",
+    "preview_sample",
     "save_mailing",
     "send_scheduled_mailings",
     "send_test_mailing",

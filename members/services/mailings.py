@@ -13,7 +13,7 @@ from a4ep_portal.services import record_edit
 
 from ..models import Delivery, MailAttachment, Mailing, MailKind, Member
 from .composing import Composer
-from .outbox import MailingError, send_mailing
+from .outbox import MailingError, audience_members, send_mailing
 from .profiles import ensure_member
 
 # The address a preview for a non-member shows.
@@ -67,6 +67,29 @@ def send_test_mailing(mailing: Mailing, *, actor) -> Mailing:
             for a in mailing.attachments.all()
         )
         return send_mailing(test)
+
+
+def preview_sample(mailing: Mailing, wanted: str, *, actor) -> tuple[Member | None, str]:
+    """Whom a preview is for, and an error message when the address asked for is nobody's:
+    "guest" is a non-member invited by address (None); an address is that member; else the
+    first member of the mailing's audience, else the actor's own profile (a guest when they
+    have none: a preview writes nothing)."""
+    _check_access(actor)
+    wanted = wanted.strip()
+    if wanted == "guest":
+        return None, ""
+    error = ""
+    if wanted:
+        found = Member.objects.select_related("user").filter(user__email__iexact=wanted).first()
+        if found is not None:
+            return found, ""
+        error = _("No member has the address “%s”.") % wanted
+    try:
+        audience = audience_members(mailing)
+    except MailingError:
+        audience = Member.objects.none()
+    sample = audience.select_related("user").order_by("pk").first()
+    return sample or Member.objects.filter(user=actor).first(), error
 
 
 def preview_message(mailing: Mailing, sample: Member | None, *, actor) -> EmailMultiAlternatives:

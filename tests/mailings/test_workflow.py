@@ -13,7 +13,7 @@ from a4ep_portal.models import WorkflowEvent
 from a4ep_portal.workflow import State
 from dialogues.models import Dialogue
 from dialogues.services import draft_invitation
-from members.models import Delivery, Mailing, MailKind
+from members.models import Delivery, Mailing, MailKind, Member
 from members.services import send_scheduled_mailings
 from tests.factories import DialogueFactory, OrganisationFactory, UserFactory
 
@@ -261,6 +261,22 @@ def test_preview_for_a_non_member_shows_the_sign_up_link_in_utc(client, invitati
     assert "Sign up and register for this dialogue" in page
     assert "/accounts/signup/?next=%2Fdialogues%2Faccountability%2Fregister%2F" in page
     assert "Unsubscribe" not in page
+
+
+def test_preview_for_an_unknown_address_says_so_and_shows_an_audience_member(
+    client, invitation, editor
+):
+    UserFactory(email="reader@example.org", first_name="Reader")
+    page = (
+        log_in(client, editor)
+        .get(f"/admin/members/mailing/{invitation.pk}/preview/", {"sample": "nobody@example.net"})
+        .content.decode()
+    )
+    assert "No member has the address “nobody@example.net”." in page
+    # The typed address stays in the box; the message shown is a real member's.
+    assert 'value="nobody@example.net"' in page
+    assert "nobody@example.net (language" not in page and "(language en, time zone" in page
+    assert Member.objects.filter(user__email="nobody@example.net").count() == 0
 
 
 def test_change_page_shows_the_audience_size_before_and_the_reasons_after(
