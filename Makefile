@@ -14,10 +14,12 @@ $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=python3.x).")'
 	$(PYTHON) -m venv $(VENV)
 
-# Reinstall whenever the lock file changes: the lock file is what CI tested.
-$(VENV)/.installed: requirements.lock | $(BIN)/python
+# Reinstall whenever a lock file changes: the lock files are what CI tested. Development gets
+# both: requirements.lock (what production installs) and requirements-dev.lock (the same pins
+# plus the test tools).
+$(VENV)/.installed: requirements.lock requirements-dev.lock | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet -r requirements.lock -r requirements-dev.lock
 	touch $@
 
 install: $(VENV)/.installed

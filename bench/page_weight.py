@@ -73,7 +73,8 @@ def main() -> None:
             [*manage, *command, "--verbosity", "0"]
             + (["--noinput"] if command[0] in ("migrate", "collectstatic") else []),
             cwd=ROOT,
-            env=env,
+            # The demo's published staff passwords are loaded on a development site only.
+            env={**env, "DJANGO_DEBUG": "true"} if command == ["load_demo"] else env,
             check=True,
             stdout=subprocess.DEVNULL,
         )

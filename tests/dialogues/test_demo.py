@@ -8,7 +8,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 from django.contrib.sites.models import Site
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from dialogues import demo as demo_data
@@ -56,7 +56,8 @@ def run_load_demo() -> str:
 
 
 @pytest.fixture
-def demo():
+def demo(settings):
+    settings.DEBUG = True  # as on `make run`: the demo loads on a development site only
     before = timezone.now()
     output = run_load_demo()
     return {"output": output, "before": before, "after": timezone.now()}
@@ -279,3 +280,15 @@ def test_load_demo_dialogues_speak_french_spanish_and_arabic(client, demo):
         page = client.get(path).content.decode()
         assert f"<h1>{title}</h1>" in page, path
         assert f'<p class="lead question">{question}</p>' in page, path
+
+
+def test_load_demo_refuses_a_production_site_and_creates_no_account(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError) as refused:
+        run_load_demo()
+    assert str(refused.value) == (
+        "load_demo creates staff accounts with published passwords and runs only with "
+        "DJANGO_DEBUG=true (a development site). Nothing was loaded."
+    )
+    assert User.objects.count() == 0
+    assert Series.objects.count() == 0
