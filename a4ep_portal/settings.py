@@ -179,7 +179,15 @@ CELERY_BEAT_SCHEDULE = {
     "send-scheduled-mailings": {"task": "members.send_scheduled_mailings", "schedule": 60.0},
     # Registrants get their reminders MAIL_REMINDER_HOURS before the start.
     "send-reminders": {"task": "dialogues.send_reminders", "schedule": 60.0},
+    # Registrants' details are forgotten REGISTRATION_RETENTION_DAYS after a dialogue.
+    "forget-registration-details": {
+        "task": "dialogues.forget_registration_details",
+        "schedule": crontab(hour=3, minute=41),  # daily, at a quiet hour (UTC)
+    },
 }
+# Days after a dialogue ends at which its registrants' organisation, role, needs and free text
+# are blanked and their questions and feedback detached from them; counts stay.
+REGISTRATION_RETENTION_DAYS = env.int("REGISTRATION_RETENTION_DAYS", default=365)
 
 # --- Mail ----------------------------------------------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))

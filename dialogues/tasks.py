@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from .models import Registration
+from .services import retention
 from .services.mailings import mail_registration_message, send_due_reminders
 
 
@@ -28,3 +29,10 @@ def send_reminders() -> int:
     """Run every minute by beat: remind confirmed registrants MAIL_REMINDER_HOURS before the
     start, each once."""
     return send_due_reminders()
+
+
+@shared_task(name="dialogues.forget_registration_details")
+def forget_registration_details() -> int:
+    """Run daily by beat: forget registrants' details REGISTRATION_RETENTION_DAYS after a
+    dialogue."""
+    return retention.forget_registration_details()

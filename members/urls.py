@@ -8,4 +8,5 @@ urlpatterns = [
     path("me/preferences/", views.mail_preferences, name="mail_preferences"),
     path("me/data/", views.data_download, name="data_download"),
     path("me/delete/", views.delete_account_view, name="delete_account"),
+    path("privacy/", views.privacy, name="privacy"),
 ]

@@ -145,3 +145,13 @@ def unsubscribe_view(request, token: str):
         response = render(request, "members/unsubscribe.html", context)
     response["Content-Language"] = language
     return response
+
+
+@require_safe
+def privacy(request):
+    """What the portal keeps about people, for how long, and what they can do about it."""
+    return render(
+        request,
+        "members/privacy.html",
+        {"retention_days": settings.REGISTRATION_RETENTION_DAYS},
+    )

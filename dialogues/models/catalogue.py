@@ -126,6 +126,11 @@ class Dialogue(models.Model):
             "Empty means they are open as soon as there are groups."
         ),
     )
+    # When the registrants' personal details of this past dialogue were forgotten
+    # (REGISTRATION_RETENTION_DAYS after it ended); empty until then.
+    details_forgotten_at = models.DateTimeField(
+        _("registrants' details forgotten"), null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
