@@ -2,6 +2,8 @@
 participants do around a dialogue (participation.py)."""
 
 from .catalogue import (
+    VIEW_DIALOGUE,
+    VIEW_JOIN_LINK,
     AgendaItem,
     Dialogue,
     DialogueQuerySet,
@@ -23,6 +25,8 @@ from .participation import (
 )
 
 __all__ = [
+    "VIEW_DIALOGUE",
+    "VIEW_JOIN_LINK",
     "QUESTION_MAX_LENGTH",
     "BreakoutGroup",
     "Feedback",
