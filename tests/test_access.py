@@ -33,7 +33,7 @@ pytestmark = pytest.mark.django_db
 JOIN_URL = "https://zoom.us/j/987654321?pwd=only-for-the-seated"
 ROLES = ["visitor", "confirmed", "waiting", "member", "editor", "publisher", "staff"]
 ORGANISERS = {"editor", "publisher"}
-LABELS = r"(Your join link \(do not share it\)|Join link \(staff only\))"
+LABELS = r"(Your join link \(do not share it\)|Join link \(organisers only\))"
 
 
 def _publish(item, editor, publisher):
@@ -132,9 +132,7 @@ def test_join_link_is_for_confirmed_registrants_and_organisers(world):
         client = client_of(world, role)
         page = client.get("/dialogues/upcoming/")
         text = main_text(page.content)
-        shown[role] = re.findall(
-            r"(Your join link \(do not share it\)|Join link \(staff only\))", text
-        )
+        shown[role] = re.findall(LABELS, text)
         if shown[role]:
             assert f"{shown[role][0]}: {JOIN_URL}" in text, role
         else:
@@ -149,8 +147,8 @@ def test_join_link_is_for_confirmed_registrants_and_organisers(world):
         "confirmed": ["Your join link (do not share it)"],
         "waiting": [],
         "member": [],
-        "editor": ["Join link (staff only)"],
-        "publisher": ["Join link (staff only)"],
+        "editor": ["Join link (organisers only)"],
+        "publisher": ["Join link (organisers only)"],
         "staff": [],
     }
 
