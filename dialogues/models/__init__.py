@@ -4,6 +4,8 @@ participants do around a dialogue (participation.py)."""
 from .catalogue import (
     VIEW_DIALOGUE,
     VIEW_JOIN_LINK,
+    VIEW_QUESTION,
+    VIEW_SPEAKER,
     AgendaItem,
     Dialogue,
     DialogueQuerySet,
@@ -27,6 +29,8 @@ from .participation import (
 __all__ = [
     "VIEW_DIALOGUE",
     "VIEW_JOIN_LINK",
+    "VIEW_QUESTION",
+    "VIEW_SPEAKER",
     "QUESTION_MAX_LENGTH",
     "BreakoutGroup",
     "Feedback",

@@ -13,8 +13,11 @@ from django_countries.fields import CountryField
 from a4ep_portal.access import organiser_may
 from members.models import Organisation
 
-VIEW_DIALOGUE = "dialogues.view_dialogue"
-VIEW_JOIN_LINK = "dialogues.view_join_link"
+# What organisers see on the site beyond the public, by the permission admin asks for it.
+VIEW_DIALOGUE = "dialogues.view_dialogue"  # draft dialogues
+VIEW_JOIN_LINK = "dialogues.view_join_link"  # any dialogue's join link
+VIEW_SPEAKER = "dialogues.view_speaker"  # speakers of draft dialogues only
+VIEW_QUESTION = "dialogues.view_question"  # registrants' approved questions
 
 
 class Series(models.Model):

@@ -20,6 +20,7 @@ from ..calendars import calendar_for, registrant_calendar
 from ..forms import DialogueFilterForm, RegistrationForm
 from ..models import (
     VIEW_JOIN_LINK,
+    VIEW_SPEAKER,
     Dialogue,
     DialogueSpeaker,
     Registration,
@@ -176,10 +177,6 @@ def _ics_response(body: bytes, filename: str) -> HttpResponse:
     return response
 
 
-# Speakers announced only in draft dialogues: for organisers who may view speakers in admin.
-VIEW_SPEAKER = "dialogues.view_speaker"
-
-
 @require_safe
 @cache_public_page
 def speaker_list(request):
@@ -204,7 +201,8 @@ def speaker_detail(request, slug: str):
         .select_related("dialogue__series", "session")
         .order_by("-dialogue__starts_at", "order", "pk")
     )
-    # A speaker announced only in a draft dialogue is not public yet.
+    # A speaker announced only in a draft dialogue is not public yet, but organisers who may
+    # view speakers in admin see them.
     if not roles and not organiser_may(request.user, VIEW_SPEAKER):
         raise Http404
     return render(request, "dialogues/speaker_detail.html", {"speaker": speaker, "roles": roles})

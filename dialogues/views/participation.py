@@ -20,6 +20,7 @@ from members.services import ensure_member
 from ..figures import dialogue_report, series_report
 from ..forms import BreakoutChoiceForm, FeedbackForm, QuestionForm, TopicProposalForm
 from ..models import (
+    VIEW_QUESTION,
     Dialogue,
     Feedback,
     Question,
@@ -59,7 +60,7 @@ def participation_context(request, dialogue: Dialogue, registration, speakers) -
         "may_vote": confirmed and not dialogue.is_over(now),
         "breakout": None,
     }
-    if active or organiser_may(request.user, "dialogues.view_question"):
+    if active or organiser_may(request.user, VIEW_QUESTION):
         context["questions"] = list(_approved_questions(dialogue, request.user))
     if confirmed and now < dialogue.starts_at:
         context["question_form"] = QuestionForm(
