@@ -7,14 +7,16 @@ of an unpublished item can be guessed, and local disk serves private/ through th
 
 import io
 import logging
+import re
 import uuid
+from pathlib import Path
 
 import mutagen
 import webvtt
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.http import FileResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.utils.deconstruct import deconstructible
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -211,3 +213,40 @@ def file_response(request, name: str, *, filename: str, content_type: str, publi
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "public, max-age=3600" if public else "private, no-store"
     return response
+
+
+def is_public_media(path: str) -> bool:
+    """A stored name that local disk may serve as it is: a canonical relative path (no empty,
+    "." or ".." part, no backslash) outside private/. Anything else, however a server would
+    normalise it, is refused before it reaches the disk."""
+    if not path or "\\" in path or "\x00" in path:
+        return False
+    parts = path.split("/")
+    if any(part in ("", ".", "..") for part in parts):
+        return False
+    # casefold: on a case-insensitive disk (macOS, Windows) PRIVATE/ is private/.
+    return parts[0].casefold() != "private"
+
+
+def serve_public_media(request, path: str):
+    """Local disk's public uploads (speaker photos) in development; never a private file.
+    Private files go out only through the views that check who is asking."""
+    from django.views.static import serve
+
+    root = Path(settings.MEDIA_ROOT).resolve()
+    if not is_public_media(path):
+        raise Http404
+    # A link on disk must not lead out of MEDIA_ROOT or into private/ either.
+    target = (root / path).resolve()
+    if not target.is_relative_to(root) or not is_public_media(target.relative_to(root).as_posix()):
+        raise Http404
+    return serve(request, path, document_root=root)
+
+
+def public_media_urlpatterns() -> list:
+    """The development route for MEDIA_URL on local disk: every address under it goes to
+    serve_public_media, so no spelling of a private name reaches Django's file view."""
+    from django.urls import re_path
+
+    prefix = re.escape(settings.MEDIA_URL.lstrip("/"))
+    return [re_path(rf"^{prefix}(?P<path>.*)$", serve_public_media)]

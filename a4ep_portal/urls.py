@@ -9,6 +9,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
 from a4ep_portal import health
+from a4ep_portal.files import public_media_urlpatterns
 from dialogues import views as dialogue_views
 from dialogues.sitemaps import DialogueSitemap, PageSitemap
 from members import views as member_views
@@ -67,17 +68,6 @@ urlpatterns += i18n_patterns(
 )
 
 if settings.DEBUG and "://" not in settings.MEDIA_URL:
-    import re
-
-    from django.urls import re_path
-    from django.views.static import serve
-
-    # Local disk in development: public files only. private/ (papers, audio, captions) is
-    # handed out by the portal's own views to those allowed to see it.
-    urlpatterns += [
-        re_path(
-            rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?!private/)(?P<path>.*)$",
-            serve,
-            {"document_root": settings.MEDIA_ROOT},
-        )
-    ]
+    # Local disk in development: public uploads only. private/ (papers, audio, captions) is
+    # handed out by the portal's own views to those allowed to see it, however it is spelt.
+    urlpatterns += public_media_urlpatterns()

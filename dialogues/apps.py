@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 EDITOR_PERMISSIONS = [
     ("dialogues", "series", ("view", "add", "change")),
     ("dialogues", "dialogue", ("view", "add", "change")),
+    # They set the join link, and answer registrants who cannot find it.
+    ("dialogues", "join_link", ("view",)),
     ("dialogues", "session", ("view", "add", "change", "delete")),
     ("dialogues", "dialoguespeaker", ("view", "add", "change", "delete")),
     ("dialogues", "speaker", ("view", "add", "change")),

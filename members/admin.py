@@ -21,6 +21,7 @@ from modeltranslation.admin import TranslationAdmin
 
 from a4ep_portal.admin import WorkflowAdminMixin, WorkflowEventInline
 from a4ep_portal.languages import in_every_language
+from a4ep_portal.middleware import keep_uncompressed
 from a4ep_portal.services import record_edit
 from a4ep_portal.workflow import WorkflowError
 
@@ -303,6 +304,10 @@ class MailingAdmin(WorkflowAdminMixin, TranslationAdmin):
             *super().get_urls(),
         ]
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        return _uncompressed_if_join_link(response, object_id)
+
     def _mailing_or_deny(self, request, object_id) -> Mailing:
         mailing = get_object_or_404(Mailing.objects.select_related("dialogue"), pk=object_id)
         if not self.has_view_or_change_permission(request, mailing):
@@ -336,7 +341,8 @@ class MailingAdmin(WorkflowAdminMixin, TranslationAdmin):
             "html_lang": re.search(r'<html lang="([^"]*)"', html).group(1),
             "attachments": [name for name, _content, _type in message.attachments],
         }
-        return TemplateResponse(request, "admin/members/mailing/preview.html", context)
+        response = TemplateResponse(request, "admin/members/mailing/preview.html", context)
+        return _uncompressed_if_join_link(response, mailing.pk)
 
     def test_view(self, request, object_id):
         mailing = self._mailing_or_deny(request, object_id)
@@ -431,6 +437,22 @@ class MailingAdmin(WorkflowAdminMixin, TranslationAdmin):
 
     def has_retry_permission(self, request) -> bool:
         return request.user.has_perm("members.change_delivery")
+
+
+def _uncompressed_if_join_link(response, mailing_id):
+    """A registrant's confirmation or reminder holds their dialogue's join link: its pages
+    go out uncompressed (BREACH), as the site's pages with a join link do."""
+    mailing = (
+        Mailing.objects.select_related("dialogue").filter(pk=mailing_id).first()
+        if str(mailing_id).isdigit()
+        else None
+    )
+    join_url = mailing and mailing.dialogue and mailing.dialogue.join_url
+    if join_url and any(
+        join_url in (getattr(mailing, body) or "") for body in in_every_language("body")
+    ):
+        return keep_uncompressed(response)
+    return response
 
 
 def _report_retry(model_admin, request, count: int) -> None:

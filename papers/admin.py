@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.admin.widgets import AdminFileWidget
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
@@ -8,6 +9,39 @@ from a4ep_portal.languages import in_every_language
 
 from . import services
 from .models import Caption, Paper, PaperVersion, Recording, RecordingVersion
+
+
+class _LinkedFile:
+    """A stored file shown under another address: the widget prints its name and links url."""
+
+    def __init__(self, file, url: str) -> None:
+        self.file = file
+        self.url = url
+
+    def __str__(self) -> str:
+        return str(self.file)
+
+
+class PrivateFileWidget(AdminFileWidget):
+    """The "Currently:" link of a file under private/ opens it through the portal, for those
+    who may view the item (its model's file_preview_url()), not at the storage's address,
+    which answers nobody (local private/ is never served, a bucket stays private)."""
+
+    def format_value(self, value):
+        value = super().format_value(value)
+        instance = getattr(value, "instance", None)
+        if value and instance is not None and instance.pk:
+            return _LinkedFile(value, instance.file_preview_url())
+        return value
+
+
+PRIVATE_FILES = {models.FileField: {"widget": PrivateFileWidget}}
+
+
+def _view_on_site(item) -> str | None:
+    """Admin's "View on site" only once the item is live (a 404 before); "Preview" beside it
+    (admin/workflow_change_form.html) shows the working copy whatever its state."""
+    return item.get_absolute_url() if item.live_version_id else None
 
 
 class PaperVersionInline(admin.TabularInline):
@@ -35,6 +69,7 @@ class CaptionInline(admin.TabularInline):
     fields = ["language", "file", "size"]
     readonly_fields = ["size"]
     extra = 0
+    formfield_overrides = PRIVATE_FILES
 
 
 @admin.register(Paper)
@@ -42,6 +77,8 @@ class PaperAdmin(WorkflowAdminMixin, TranslationAdmin):
     save_service = services.save_item
     note_service = services.note_edit
     move_service = services.move_paper
+    formfield_overrides = PRIVATE_FILES
+    view_on_site = staticmethod(_view_on_site)
 
     list_display = ["title", "kind", "dialogue", "language", "state", "live_number", "updated_at"]
     list_filter = ["state", "kind", "language", "audience", "dialogue"]
@@ -67,7 +104,8 @@ class RecordingAdmin(WorkflowAdminMixin, TranslationAdmin):
     save_service = services.save_item
     note_service = services.note_edit
     move_service = services.move_recording
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    formfield_overrides = {**PRIVATE_FILES, models.URLField: {"assume_scheme": "https"}}
+    view_on_site = staticmethod(_view_on_site)
 
     list_display = ["title", "dialogue", "language", "state", "live_number", "updated_at"]
     list_filter = ["state", "language", "audience", "dialogue"]

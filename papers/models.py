@@ -192,6 +192,14 @@ class Paper(PaperContent, PublishableModel):
     def get_absolute_url(self) -> str:
         return reverse("papers:detail", kwargs={"slug": self.slug})
 
+    def get_preview_url(self) -> str:
+        """The page as it will be published, for organisers (papers.views.paper_preview)."""
+        return reverse("papers:preview", kwargs={"slug": self.slug})
+
+    def file_preview_url(self) -> str:
+        """The working copy's PDF, for organisers."""
+        return reverse("files:paper_preview_pdf", kwargs={"pk": self.pk})
+
     def clean(self) -> None:
         if not self.body.strip() and not self.pdf:
             raise ValidationError(_("Give the paper a text, a PDF or both."))
@@ -336,6 +344,12 @@ class Recording(RecordingContent, PublishableModel):
     def get_absolute_url(self) -> str:
         return reverse("papers:recording", kwargs={"slug": self.slug})
 
+    def get_preview_url(self) -> str:
+        return reverse("papers:recording_preview", kwargs={"slug": self.slug})
+
+    def file_preview_url(self) -> str:
+        return reverse("files:recording_preview_audio", kwargs={"pk": self.pk})
+
     def clean(self) -> None:
         if not self.video_url and not self.audio:
             raise ValidationError(_("Give the recording a video link, an audio file or both."))
@@ -405,3 +419,9 @@ class Caption(models.Model):
     def save(self, *args, **kwargs) -> None:
         self.size = _file_size(self.file, self.size)
         super().save(*args, **kwargs)
+
+    def file_preview_url(self) -> str:
+        return reverse(
+            "files:recording_preview_captions",
+            kwargs={"pk": self.recording_id, "language": self.language},
+        )

@@ -74,10 +74,27 @@ def _is_summary(item: Paper | Recording) -> bool:
 
 
 def _new_version(item: Paper | Recording) -> PaperVersion | RecordingVersion:
+    version = next_version(item)
+    version.published_at = timezone.now()
+    version.save()
+    for field in _content_model(item)._meta.many_to_many:
+        getattr(version, field.name).set(getattr(item, field.name).all())
+    return version
+
+
+def _content_model(item: Paper | Recording) -> type[PaperContent] | type[RecordingContent]:
+    return PaperContent if isinstance(item, Paper) else RecordingContent
+
+
+def next_version(item: Paper | Recording) -> PaperVersion | RecordingVersion:
+    """The version publishing the item would make, unsaved and without its authors (a
+    many-to-many needs a saved row): what publishing stores, and what a preview shows. Its
+    date is the item's "publish at" when that is still to come, else now."""
     if isinstance(item, Paper):
-        content, version_model, owner = PaperContent, PaperVersion, {"paper": item}
+        version_model, owner = PaperVersion, {"paper": item}
     else:
-        content, version_model, owner = RecordingContent, RecordingVersion, {"recording": item}
+        version_model, owner = RecordingVersion, {"recording": item}
+    content = _content_model(item)
     number = (item.versions.aggregate(last=Max("number"))["last"] or 0) + 1
     # Stored names, not FieldFile objects: a version shares the item's files, never moves them.
     # The per-language columns (title_en, title_fr, ...) are copied as they are; the translated
@@ -92,13 +109,12 @@ def _new_version(item: Paper | Recording) -> PaperVersion | RecordingVersion:
         name: value.name if isinstance(value, FieldFile) else value
         for name, value in values.items()
     }
-    version = version_model(**owner, **values, number=number, published_at=timezone.now())
+    now = timezone.now()
+    published_at = item.publish_at if item.publish_at and item.publish_at > now else now
+    version = version_model(**owner, **values, number=number, published_at=published_at)
     if isinstance(item, Recording):
         version.captions = [
             {"language": caption.language, "name": caption.file.name, "size": caption.size}
             for caption in item.captions.all()
         ]
-    version.save()
-    for field in content._meta.many_to_many:
-        getattr(version, field.name).set(getattr(item, field.name).all())
     return version

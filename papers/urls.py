@@ -9,9 +9,11 @@ urlpatterns = [
     path("papers/feed/", feeds.PaperFeed(), name="feed"),
     path("papers/<slug:slug>/", views.paper_detail, name="detail"),
     path("papers/<slug:slug>/versions/<int:number>/", views.paper_version, name="version"),
+    path("papers/<slug:slug>/preview/", views.paper_preview, name="preview"),
     path("recordings/", views.recording_list, name="recordings"),
     path("recordings/feed/", feeds.RecordingFeed(), name="recording_feed"),
     path("recordings/<slug:slug>/", views.recording_detail, name="recording"),
+    path("recordings/<slug:slug>/preview/", views.recording_preview, name="recording_preview"),
 ]
 
 # Files are the same in every language: a4ep_portal/urls.py keeps them unprefixed, in the
@@ -26,5 +28,17 @@ file_urlpatterns = [
         "recordings/<slug:slug>/captions/<slug:language>.vtt",
         views.recording_captions,
         name="recording_captions",
+    ),
+    # Working copies, for organisers (by id: admin links to them while the slug is edited).
+    path("papers/preview/<int:pk>/pdf/", views.paper_preview_pdf, name="paper_preview_pdf"),
+    path(
+        "recordings/preview/<int:pk>/audio/",
+        views.recording_preview_audio,
+        name="recording_preview_audio",
+    ),
+    path(
+        "recordings/preview/<int:pk>/captions/<slug:language>.vtt",
+        views.recording_preview_captions,
+        name="recording_preview_captions",
     ),
 ]

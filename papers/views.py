@@ -3,21 +3,24 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from a4ep_portal.files import file_response
 from a4ep_portal.pagecache import cache_public_page
 
-from .access import can_see_registrant_items
+from .access import can_see_registrant_items, may_preview
 from .forms import ArchiveFilterForm
-from .models import Audience, Paper, Recording
+from .models import Audience, Caption, Paper, Recording
+from .services import next_version
 
 PAPER_SEARCH_FIELDS = ["title", "abstract", "body"]
 RECORDING_SEARCH_FIELDS = ["title", "transcript"]
 
 
-def _may_see(user, audience: str, dialogue) -> bool:
-    return audience == Audience.PUBLIC or can_see_registrant_items(user, dialogue)
+def _may_see(user, audience: str, dialogue, model) -> bool:
+    return audience == Audience.PUBLIC or can_see_registrant_items(user, dialogue, model)
 
 
 def _archive(request, items, *, search_fields, template):
@@ -69,7 +72,7 @@ def _live_paper(request, slug: str) -> Paper:
     paper = get_object_or_404(
         Paper.objects.live().select_related("live_version", "dialogue"), slug=slug
     )
-    if not _may_see(request.user, paper.live_version.audience, paper.dialogue):
+    if not _may_see(request.user, paper.live_version.audience, paper.dialogue, Paper):
         raise Http404
     return paper
 
@@ -105,7 +108,7 @@ def _translations(user, paper: Paper) -> list[Paper]:
     return [
         other
         for other in candidates.order_by("live_version__language", "pk")
-        if _may_see(user, other.live_version.audience, paper.dialogue)
+        if _may_see(user, other.live_version.audience, paper.dialogue, Paper)
     ]
 
 
@@ -116,7 +119,7 @@ def paper_version(request, slug: str, number: int):
     if number == paper.live_version.number:
         return redirect(paper)
     version = get_object_or_404(paper.versions, number=number)
-    if not _may_see(request.user, version.audience, paper.dialogue):
+    if not _may_see(request.user, version.audience, paper.dialogue, Paper):
         raise Http404
     return render(
         request,
@@ -131,7 +134,7 @@ def paper_pdf(request, slug: str, number: int | None = None):
     version = (
         paper.live_version if number is None else get_object_or_404(paper.versions, number=number)
     )
-    if not version.pdf or not _may_see(request.user, version.audience, paper.dialogue):
+    if not version.pdf or not _may_see(request.user, version.audience, paper.dialogue, Paper):
         raise Http404
     suffix = "" if version.pk == paper.live_version_id else f"-v{version.number}"
     return file_response(
@@ -147,7 +150,7 @@ def _live_recording(request, slug: str) -> Recording:
     recording = get_object_or_404(
         Recording.objects.live().select_related("live_version", "dialogue"), slug=slug
     )
-    if not _may_see(request.user, recording.live_version.audience, recording.dialogue):
+    if not _may_see(request.user, recording.live_version.audience, recording.dialogue, Recording):
         raise Http404
     return recording
 
@@ -192,4 +195,106 @@ def recording_captions(request, slug: str, language: str):
         filename=f"{recording.slug}.{language}.vtt",
         content_type="text/vtt; charset=utf-8",
         public=version.audience == Audience.PUBLIC,
+    )
+
+
+# --- Previews: the working copy as it will be published, for organisers only --------------
+
+
+def _working_copy(request, model, **lookup):
+    """The item, for organisers who may view it in admin; a 404 for anyone else, as if it
+    did not exist."""
+    if not may_preview(request.user, model):
+        raise Http404
+    return get_object_or_404(model.objects.select_related("dialogue"), **lookup)
+
+
+def _preview_response(request, template: str, item, context: dict):
+    opts = item._meta
+    admin_url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[item.pk])
+    response = render(
+        request,
+        template,
+        {
+            **context,
+            "preview": True,
+            "noindex": True,
+            "admin_url": admin_url,
+        },
+    )
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@require_safe
+@never_cache
+def paper_preview(request, slug: str):
+    """The paper's page as publishing it now would make it, whatever its state."""
+    paper = _working_copy(request, Paper, slug=slug)
+    return _preview_response(
+        request,
+        "papers/paper_detail.html",
+        paper,
+        {
+            "paper": paper,
+            "version": next_version(paper),
+            "authors": paper.authors(),
+            "earlier_versions": paper.versions.only("number", "published_at", "paper_id"),
+            "translations": _translations(request.user, paper),
+        },
+    )
+
+
+@require_safe
+@never_cache
+def recording_preview(request, slug: str):
+    recording = _working_copy(request, Recording, slug=slug)
+    return _preview_response(
+        request,
+        "papers/recording_detail.html",
+        recording,
+        {"recording": recording, "version": next_version(recording)},
+    )
+
+
+@require_safe
+def paper_preview_pdf(request, pk: int):
+    """The PDF of the working copy (admin's "Currently:" link), never cached."""
+    paper = _working_copy(request, Paper, pk=pk)
+    if not paper.pdf:
+        raise Http404
+    return file_response(
+        request,
+        paper.pdf.name,
+        filename=f"{paper.slug}.pdf",
+        content_type="application/pdf",
+        public=False,
+    )
+
+
+@require_safe
+def recording_preview_audio(request, pk: int):
+    recording = _working_copy(request, Recording, pk=pk)
+    if not recording.audio:
+        raise Http404
+    extension = recording.audio.name.rsplit(".", 1)[-1]
+    return file_response(
+        request,
+        recording.audio.name,
+        filename=f"{recording.slug}.{extension}",
+        content_type=recording.audio_type or "application/octet-stream",
+        public=False,
+    )
+
+
+@require_safe
+def recording_preview_captions(request, pk: int, language: str):
+    recording = _working_copy(request, Recording, pk=pk)
+    caption = get_object_or_404(Caption, recording=recording, language=language)
+    return file_response(
+        request,
+        caption.file.name,
+        filename=f"{recording.slug}.{language}.vtt",
+        content_type="text/vtt; charset=utf-8",
+        public=False,
     )

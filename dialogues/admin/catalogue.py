@@ -13,10 +13,13 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
+from a4ep_portal.access import organiser_may
 from a4ep_portal.languages import in_every_language
+from a4ep_portal.middleware import keep_uncompressed
 from members.services import MailingError
 
 from ..models import (
+    VIEW_JOIN_LINK,
     BreakoutGroup,
     Dialogue,
     DialogueSpeaker,
@@ -107,6 +110,23 @@ class DialogueAdmin(TranslationAdmin):
         ),
         (_("Participation"), {"fields": ["breakout_threshold"]}),
     )
+
+    def get_fieldsets(self, request, obj=None):
+        """The join link only for organisers allowed to see it: without the permission the
+        field is neither shown nor saved."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if organiser_may(request.user, VIEW_JOIN_LINK):
+            return fieldsets
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f != "join_url"]})
+            for name, options in fieldsets
+        ]
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # The form may carry the join link: never compressed (BREACH), like the site's pages.
+        return keep_uncompressed(
+            super().changeform_view(request, object_id, form_url, extra_context)
+        )
 
     def get_urls(self):
         view = self.admin_site.admin_view(require_POST(self.invite_view))

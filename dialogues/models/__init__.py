@@ -2,6 +2,10 @@
 participants do around a dialogue (participation.py)."""
 
 from .catalogue import (
+    VIEW_DIALOGUE,
+    VIEW_JOIN_LINK,
+    VIEW_QUESTION,
+    VIEW_SPEAKER,
     AgendaItem,
     Dialogue,
     DialogueQuerySet,
@@ -23,6 +27,10 @@ from .participation import (
 )
 
 __all__ = [
+    "VIEW_DIALOGUE",
+    "VIEW_JOIN_LINK",
+    "VIEW_QUESTION",
+    "VIEW_SPEAKER",
     "QUESTION_MAX_LENGTH",
     "BreakoutGroup",
     "Feedback",

@@ -10,7 +10,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
+from a4ep_portal.access import organiser_may
 from members.models import Organisation
+
+# What organisers see on the site beyond the public, by the permission admin asks for it.
+VIEW_DIALOGUE = "dialogues.view_dialogue"  # draft dialogues
+VIEW_JOIN_LINK = "dialogues.view_join_link"  # any dialogue's join link
+VIEW_SPEAKER = "dialogues.view_speaker"  # speakers of draft dialogues only
+VIEW_QUESTION = "dialogues.view_question"  # registrants' approved questions
 
 
 class Series(models.Model):
@@ -36,7 +43,8 @@ class DialogueQuerySet(models.QuerySet):
         return self.exclude(status=Dialogue.Status.DRAFT)
 
     def visible_to(self, user) -> "DialogueQuerySet":
-        return self if user.is_staff else self.public()
+        """Drafts too for organisers who may view dialogues in admin."""
+        return self if organiser_may(user, VIEW_DIALOGUE) else self.public()
 
     def upcoming(self, now: datetime | None = None) -> "DialogueQuerySet":
         """Not yet over (a dialogue in progress still counts)."""
@@ -96,7 +104,7 @@ class Dialogue(models.Model):
         _("join link"),
         max_length=500,
         blank=True,
-        help_text=_("Secret: shown only to confirmed registrants and staff."),
+        help_text=_("Secret: shown only to confirmed registrants and organisers."),
     )
     capacity = models.PositiveIntegerField(
         _("capacity"), null=True, blank=True, help_text=_("Empty means no limit.")
@@ -143,6 +151,9 @@ class Dialogue(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["series", "number"], name="dialogue_number_in_series"),
         ]
+        # Admin's view_dialogue shows the rest of a dialogue; its join link is a secret of its
+        # own (a4ep_portal.access.organiser_may), shown on the site and in admin only with this.
+        permissions = [("view_join_link", "Can see the join links of dialogues")]
 
     def __str__(self) -> str:
         return f"{self.number}. {self.title}"

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from a4ep_portal.access import organiser_may
 from a4ep_portal.pagecache import invalidate_public_pages
 from members.models import Member
 
@@ -195,7 +196,9 @@ def cancel_registration(registration: Registration, *, actor) -> Registration:
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
         if registration.status == Registration.Status.CANCELLED:
             return registration
-        if registration.dialogue.is_over() and not getattr(actor, "is_staff", False):
+        if registration.dialogue.is_over() and not organiser_may(
+            actor, "dialogues.change_registration"
+        ):
             raise RegistrationError(_("This dialogue is over; its registrations stay as they are."))
         registration.status = Registration.Status.CANCELLED
         registration.cancelled_at = timezone.now()

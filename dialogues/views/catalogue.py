@@ -7,16 +7,27 @@ from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from a4ep_portal.access import organiser_may
 from a4ep_portal.middleware import keep_uncompressed
 from a4ep_portal.pagecache import cache_public_page
 from members.services import ensure_member
 
 from ..calendars import calendar_for, registrant_calendar
 from ..forms import DialogueFilterForm, RegistrationForm
-from ..models import Dialogue, DialogueSpeaker, Registration, Series, Session, Speaker
+from ..models import (
+    VIEW_JOIN_LINK,
+    VIEW_SPEAKER,
+    Dialogue,
+    DialogueSpeaker,
+    Registration,
+    Series,
+    Session,
+    Speaker,
+)
 from ..services import (
     DECIDING_FIELDS,
     RegistrationError,
@@ -92,10 +103,11 @@ def dialogue_detail(request, slug: str):
     speakers = _unique_speakers(dialogue.speaker_roles.all())
     registration = _own_registration(request, dialogue)
     participation = participation_context(request, dialogue, registration, speakers)
-    # The join link is secret: confirmed registrants and staff only.
-    show_join_url = bool(dialogue.join_url) and (
-        request.user.is_staff or bool(registration and registration.is_confirmed())
-    )
+    # The join link is secret: confirmed registrants, and organisers allowed to see it.
+    registrant = bool(registration and registration.is_confirmed())
+    organiser = not registrant and organiser_may(request.user, VIEW_JOIN_LINK)
+    show_join_url = bool(dialogue.join_url) and (registrant or organiser)
+    draft = not dialogue.is_public()
     response = render(
         request,
         "dialogues/dialogue_detail.html",
@@ -106,9 +118,15 @@ def dialogue_detail(request, slug: str):
             "registration_state": dialogue.registration_state(),
             "registration": registration,
             "show_join_url": show_join_url,
+            "join_url_for_organiser": organiser,
+            "noindex": draft,
             **participation,
         },
     )
+    if draft:
+        # Organisers only: no shared cache and no search engine may keep it.
+        add_never_cache_headers(response)
+        response["X-Robots-Tag"] = "noindex, nofollow"
     return keep_uncompressed(response) if show_join_url else response
 
 
@@ -163,7 +181,7 @@ def _ics_response(body: bytes, filename: str) -> HttpResponse:
 @cache_public_page
 def speaker_list(request):
     speakers = Speaker.objects.select_related("organisation").order_by("name", "pk")
-    if not request.user.is_staff:
+    if not organiser_may(request.user, VIEW_SPEAKER):
         public_roles = DialogueSpeaker.objects.filter(dialogue__in=Dialogue.objects.public())
         speakers = speakers.filter(pk__in=public_roles.values("speaker_id"))
     paginator = Paginator(speakers, settings.PORTAL_PAGE_SIZE)
@@ -183,8 +201,9 @@ def speaker_detail(request, slug: str):
         .select_related("dialogue__series", "session")
         .order_by("-dialogue__starts_at", "order", "pk")
     )
-    # A speaker announced only in a draft dialogue is not public yet.
-    if not roles and not request.user.is_staff:
+    # A speaker announced only in a draft dialogue is not public yet, but organisers who may
+    # view speakers in admin see them.
+    if not roles and not organiser_may(request.user, VIEW_SPEAKER):
         raise Http404
     return render(request, "dialogues/speaker_detail.html", {"speaker": speaker, "roles": roles})
 

@@ -14,11 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from a4ep_portal.access import organiser_may
 from members.services import ensure_member
 
 from ..figures import dialogue_report, series_report
 from ..forms import BreakoutChoiceForm, FeedbackForm, QuestionForm, TopicProposalForm
 from ..models import (
+    VIEW_QUESTION,
     Dialogue,
     Feedback,
     Question,
@@ -58,7 +60,7 @@ def participation_context(request, dialogue: Dialogue, registration, speakers) -
         "may_vote": confirmed and not dialogue.is_over(now),
         "breakout": None,
     }
-    if active or request.user.is_staff:
+    if active or organiser_may(request.user, VIEW_QUESTION):
         context["questions"] = list(_approved_questions(dialogue, request.user))
     if confirmed and now < dialogue.starts_at:
         context["question_form"] = QuestionForm(

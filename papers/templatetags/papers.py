@@ -3,7 +3,7 @@ of papers; its template loads this tag, which asks two queries whatever the numb
 
 from django import template
 
-from papers.access import can_see_registrant_items
+from papers.access import is_confirmed_registrant, may_preview
 from papers.models import Audience, Paper, Recording
 
 register = template.Library()
@@ -12,18 +12,22 @@ register = template.Library()
 @register.inclusion_tag("papers/includes/dialogue_publications.html", takes_context=True)
 def dialogue_publications(context, dialogue):
     user = context["request"].user
-    audiences = [Audience.PUBLIC]
-    if can_see_registrant_items(user, dialogue):
-        audiences.append(Audience.REGISTRANTS)
+    registrant = is_confirmed_registrant(user, dialogue)
+
+    def audiences(model) -> list[str]:
+        if registrant or may_preview(user, model):
+            return [Audience.PUBLIC, Audience.REGISTRANTS]
+        return [Audience.PUBLIC]
+
     papers = (
         Paper.objects.live()
-        .filter(dialogue=dialogue, live_version__audience__in=audiences)
+        .filter(dialogue=dialogue, live_version__audience__in=audiences(Paper))
         .select_related("live_version")
         .order_by("kind", "live_version__language", "pk")
     )
     recordings = (
         Recording.objects.live()
-        .filter(dialogue=dialogue, live_version__audience__in=audiences)
+        .filter(dialogue=dialogue, live_version__audience__in=audiences(Recording))
         .select_related("live_version")
         .order_by("live_version__language", "pk")
     )

@@ -57,7 +57,7 @@ def test_draft_dialogue_page_is_shown_to_staff(as_viewer, public_and_draft):
     assert response.status_code == 200
     text = main_text(response.content)
     assert "Secret plans" in text
-    assert "Draft: only staff can see this page." in text
+    assert "Draft: only organisers can see this page." in text
 
 
 def test_public_dialogue_page_has_no_draft_notice(client, public_and_draft):
@@ -396,7 +396,7 @@ def test_join_link_is_shown_to_staff(as_viewer):
 
     html = as_viewer("staff").get(dialogue.get_absolute_url()).content.decode()
 
-    assert f"Join link (staff only): {JOIN_URL}" in main_text(html)
+    assert f"Join link (organisers only): {JOIN_URL}" in main_text(html)
     assert f'<a href="{JOIN_URL}" rel="noopener">' in html.replace("&amp;", "&")
 
 

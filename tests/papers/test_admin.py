@@ -6,7 +6,14 @@ from django.contrib.auth.models import AnonymousUser
 from a4ep_portal.models import WorkflowEvent
 from papers import services
 from papers.access import can_see_registrant_items
-from tests.factories import DialogueFactory, PaperFactory, RecordingFactory, RegistrationFactory
+from papers.models import Paper, Recording
+from tests.factories import (
+    DialogueFactory,
+    PaperFactory,
+    RecordingFactory,
+    RegistrationFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -111,17 +118,25 @@ def test_editors_and_publishers_have_the_papers_permissions(editor, publisher):
     assert publisher.has_perm("a4ep_portal.view_workflowevent")
 
 
-def test_registrant_items_are_for_staff_and_the_dialogues_registrants(editor, member):
+def test_registrant_items_are_for_organisers_and_the_dialogues_confirmed_registrants(
+    editor, member
+):
     dialogue = DialogueFactory()
-    assert can_see_registrant_items(editor, dialogue) is True
-    assert can_see_registrant_items(member, dialogue) is False
-    assert can_see_registrant_items(AnonymousUser(), dialogue) is False
+    for model in (Paper, Recording):
+        assert can_see_registrant_items(editor, dialogue, model) is True
+        assert can_see_registrant_items(member, dialogue, model) is False
+        assert can_see_registrant_items(AnonymousUser(), dialogue, model) is False
+        assert can_see_registrant_items(UserFactory(is_staff=True), dialogue, model) is False
+    # On the waiting list: no seat yet, so not the registrants' papers either.
     waiting = RegistrationFactory(dialogue=dialogue, status="waitlisted", waitlist_number=1)
-    assert can_see_registrant_items(waiting.member.user, dialogue) is True
+    assert can_see_registrant_items(waiting.member.user, dialogue, Paper) is False
+    confirmed = RegistrationFactory(dialogue=dialogue)
+    assert can_see_registrant_items(confirmed.member.user, dialogue, Paper) is True
+    assert can_see_registrant_items(confirmed.member.user, dialogue, Recording) is True
     RegistrationFactory(dialogue=dialogue, member=member.member, status="cancelled")
-    assert can_see_registrant_items(member, dialogue) is False
+    assert can_see_registrant_items(member, dialogue, Paper) is False
     RegistrationFactory(dialogue=DialogueFactory(), member=member.member)
-    assert can_see_registrant_items(member, dialogue) is False
+    assert can_see_registrant_items(member, dialogue, Paper) is False
 
 
 def test_workflow_history_list_is_read_only(client, editor, publisher):
