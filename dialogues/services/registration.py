@@ -298,8 +298,15 @@ def export_registrations(member: Member) -> list[dict]:
 
 
 def erase_registration_details(member: Member) -> None:
-    """Blank what a member wrote when registering; the registrations stay, anonymous, so that
-    a dialogue's counts stay true."""
+    """For an account being deleted: cancel the member's seats and waiting-list places at
+    dialogues still to come (the waiting list is promoted and mailed as usual) and drop those
+    rows; past registrations stay, blanked and anonymous, so that a dialogue's counts stay
+    true."""
+    upcoming = Registration.objects.filter(member=member, dialogue__ends_at__gt=timezone.now())
+    for registration in upcoming.active().select_related("dialogue"):
+        cancel_registration(registration, actor=member.user)
+    # Nobody is left to tell about them, and a nameless row would only puzzle organisers.
+    upcoming.delete()
     Registration.objects.filter(member=member).update(organisation_name="", role="", needs="")
 
 
