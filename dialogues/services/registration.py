@@ -171,6 +171,9 @@ def register_member(
             registration.confirmed_at = now
             registration.waitlist_number = None
             message = "confirmed"
+            if dialogue.capacity is not None and counts["confirmed"] + 1 == dialogue.capacity:
+                # The last seat: visitors' cached page must now offer the waiting list.
+                transaction.on_commit(invalidate_public_pages)
         else:
             registration.status = Registration.Status.WAITLISTED
             registration.confirmed_at = None
@@ -197,12 +200,16 @@ def cancel_registration(registration: Registration, *, actor) -> Registration:
             return registration
         if registration.dialogue.is_over() and not getattr(actor, "is_staff", False):
             raise RegistrationError(_("This dialogue is over; its registrations stay as they are."))
+        freed_a_seat = registration.is_confirmed()
         registration.status = Registration.Status.CANCELLED
         registration.cancelled_at = timezone.now()
         registration.breakout_group = None
         registration.save(update_fields=["status", "cancelled_at", "breakout_group"])
         _notify(registration, "cancelled")
-        promote_from_waiting_list(dialogue)
+        promoted = promote_from_waiting_list(dialogue)
+        if freed_a_seat and not promoted and dialogue.capacity is not None:
+            # A full dialogue may have a seat again: visitors' cached page must say so.
+            transaction.on_commit(invalidate_public_pages)
     return registration
 
 

@@ -96,6 +96,8 @@ def dialogue_detail(request, slug: str):
     show_join_url = bool(dialogue.join_url) and (
         request.user.is_staff or bool(registration and registration.is_confirmed())
     )
+    state = dialogue.registration_state()
+    holds_place = bool(registration and registration.status != Registration.Status.CANCELLED)
     response = render(
         request,
         "dialogues/dialogue_detail.html",
@@ -103,13 +105,28 @@ def dialogue_detail(request, slug: str):
             "dialogue": dialogue,
             "agenda": dialogue.agenda(),
             "speakers": speakers,
-            "registration_state": dialogue.registration_state(),
+            "registration_state": state,
             "registration": registration,
+            "may_cancel": holds_place
+            and dialogue.status == Dialogue.Status.ANNOUNCED
+            and not dialogue.is_over(),
+            "seats": None if holds_place or state != state.OPEN else seats_and_waiting(dialogue),
             "show_join_url": show_join_url,
             **participation,
         },
     )
     return keep_uncompressed(response) if show_join_url else response
+
+
+def seats_and_waiting(dialogue: Dialogue) -> dict | None:
+    """Seats left and people waiting, in one query; None when the dialogue has no limit."""
+    if dialogue.capacity is None:
+        return None
+    counts = dialogue.registrations.aggregate(
+        confirmed=Count("pk", filter=Q(status=Registration.Status.CONFIRMED)),
+        waiting=Count("pk", filter=Q(status=Registration.Status.WAITLISTED)),
+    )
+    return {"left": max(dialogue.capacity - counts["confirmed"], 0), "waiting": counts["waiting"]}
 
 
 def _own_registration(request, dialogue: Dialogue) -> Registration | None:
@@ -251,7 +268,11 @@ def register(request, slug: str):
         return redirect(dialogue)
     if request.method == "POST":
         dialogue = get_object_or_404(dialogues.select_related("series"), pk=dialogue.pk)
-    return render(request, "dialogues/register.html", {"dialogue": dialogue, "form": form})
+    return render(
+        request,
+        "dialogues/register.html",
+        {"dialogue": dialogue, "form": form, "seats": seats_and_waiting(dialogue)},
+    )
 
 
 @login_required
@@ -298,6 +319,9 @@ def cancel_my_registration(request, slug: str):
                 _("Your registration for “%(title)s” is cancelled.")
                 % {"title": registration.dialogue.title},
             )
+        # Cancelled from the dialogue's own page: back to it.
+        if request.POST.get("back") == "dialogue":
+            return redirect(registration.dialogue)
         return redirect("my_dialogues")
     return render(request, "dialogues/cancel_registration.html", {"registration": registration})
 
