@@ -79,6 +79,7 @@ def test_every_kind_of_mail_reads_cleanly_in_every_language(
 ):
     settings.MAIL_REMINDER_HOURS = [24]
     dialogue = DialogueFactory(
+        number=1,
         title="Accountability",
         slug="accountability",
         question="Who is accountable to whom?",
@@ -119,20 +120,28 @@ def test_every_kind_of_mail_reads_cleanly_in_every_language(
         when = f"{_('When:')} {WHEN[language]}"
         co_hosts = f"{_('Co-hosted by:')} Charter4Change, KUNO"
         greeting = _("Dear %(name)s,").replace("%(name)s", "Amina")
+        heading = "**{}**".format(
+            _("%(series)s, dialogue %(number)s: %(title)s")
+            % {"series": "Localisation Dialogue Series", "number": 1, "title": "Accountability"}
+        )
+        cancelled = _(
+            "Your registration is cancelled. You are welcome to register again while "
+            "registration is open."
+        )
         expected = [
             ("editor@example.org", [co_hosts, when]),  # the test mail of the invitation
             ("editor@example.org", [co_hosts, when]),  # and the invitation itself
             ("editor@example.org", [when]),  # the summary
             ("first@example.org", [co_hosts, when]),  # the invitation
             ("second@example.org", [co_hosts, when]),
-            ("first@example.org", [greeting, when]),  # confirmed
-            ("second@example.org", [greeting, when]),  # waiting list
-            ("first@example.org", [greeting, when]),  # cancelled
-            ("second@example.org", [greeting, when]),  # promoted
-            ("second@example.org", [greeting, when]),  # reminder
+            ("first@example.org", [greeting, heading, when]),  # confirmed
+            ("second@example.org", [greeting, heading, when]),  # waiting list
+            ("first@example.org", [greeting, cancelled, heading, when]),  # cancelled
+            ("second@example.org", [greeting, heading, when]),  # promoted
+            ("second@example.org", [greeting, heading, when]),  # reminder
             ("first@example.org", [when]),  # the summary
             ("second@example.org", [when]),
-            ("second@example.org", [greeting, when]),  # the dialogue is cancelled
+            ("second@example.org", [greeting, heading, when]),  # the dialogue is cancelled
         ]
     messages = sorted(mail.outbox, key=lambda m: (m.subject, m.to[0]))
     assert sorted(m.to[0] for m in messages) == sorted(address for address, _lines in expected)
@@ -145,6 +154,9 @@ def test_every_kind_of_mail_reads_cleanly_in_every_language(
         assert f'<html lang="{language}" dir="{DIRECTION[language]}">' in html
         assert f"{WHEN[language].replace('(Asia/Riyadh)', '(<bdi>Asia/Riyadh</bdi>)')}" in html
         seen.setdefault(message.to[0], []).append(lines)
+    if language == "ar":
+        # One sentence in the reader's language, its comma included.
+        assert heading == "**Localisation Dialogue Series، الحوار 1: Accountability**"
     for address, wanted in expected:
         assert any(all(line in lines for line in wanted) for lines in seen[address]), (
             address,
