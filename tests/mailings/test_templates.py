@@ -10,6 +10,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from a4ep_portal.workflow import State
 from dialogues.services import (
@@ -118,8 +119,10 @@ def test_every_kind_of_mail_reads_cleanly_in_every_language(
 
     with translation.override(language):
         when = f"{_('When:')} {WHEN[language]}"
-        co_hosts = f"{_('Co-hosted by:')} Charter4Change, KUNO"
+        comma = pgettext("between the items of a list", ", ")
+        co_hosts = f"{_('Co-hosted by:')} Charter4Change{comma}KUNO"
         greeting = _("Dear %(name)s,").replace("%(name)s", "Amina")
+        editor_greeting = _("Dear %(name)s,").replace("%(name)s", editor.first_name)
         heading = "**{}**".format(
             _("%(series)s, dialogue %(number)s: %(title)s")
             % {"series": "Localisation Dialogue Series", "number": 1, "title": "Accountability"}
@@ -129,18 +132,18 @@ def test_every_kind_of_mail_reads_cleanly_in_every_language(
             "registration is open."
         )
         expected = [
-            ("editor@example.org", [co_hosts, when]),  # the test mail of the invitation
-            ("editor@example.org", [co_hosts, when]),  # and the invitation itself
-            ("editor@example.org", [when]),  # the summary
-            ("first@example.org", [co_hosts, when]),  # the invitation
-            ("second@example.org", [co_hosts, when]),
+            ("editor@example.org", [editor_greeting, co_hosts, when]),  # the invitation's test
+            ("editor@example.org", [editor_greeting, co_hosts, when]),  # and the invitation
+            ("editor@example.org", [editor_greeting, when]),  # the summary
+            ("first@example.org", [greeting, co_hosts, when]),  # the invitation
+            ("second@example.org", [greeting, co_hosts, when]),
             ("first@example.org", [greeting, heading, when]),  # confirmed
             ("second@example.org", [greeting, heading, when]),  # waiting list
             ("first@example.org", [greeting, cancelled, heading, when]),  # cancelled
             ("second@example.org", [greeting, heading, when]),  # promoted
             ("second@example.org", [greeting, heading, when]),  # reminder
-            ("first@example.org", [when]),  # the summary
-            ("second@example.org", [when]),
+            ("first@example.org", [greeting, when]),  # the summary
+            ("second@example.org", [greeting, when]),
             ("second@example.org", [greeting, heading, when]),  # the dialogue is cancelled
         ]
     messages = sorted(mail.outbox, key=lambda m: (m.subject, m.to[0]))
@@ -157,6 +160,10 @@ def test_every_kind_of_mail_reads_cleanly_in_every_language(
     if language == "ar":
         # One sentence in the reader's language, its comma included.
         assert heading == "**Localisation Dialogue Series، الحوار 1: Accountability**"
+        assert (greeting, co_hosts) == (
+            "عزيزنا/عزيزتنا Amina،",
+            "الجهات المشاركة في الاستضافة: Charter4Change، KUNO",
+        )
     for address, wanted in expected:
         assert any(all(line in lines for line in wanted) for lines in seen[address]), (
             address,
