@@ -148,7 +148,7 @@ def test_every_kind_of_mail_reads_cleanly_in_every_language(
         ]
     messages = sorted(mail.outbox, key=lambda m: (m.subject, m.to[0]))
     assert sorted(m.to[0] for m in messages) == sorted(address for address, _lines in expected)
-    seen = {}
+    seen, htmls = {}, []
     for message in messages:
         lines, html = parsed(message)
         for slip in SLIPS:
@@ -157,9 +157,14 @@ def test_every_kind_of_mail_reads_cleanly_in_every_language(
         assert f'<html lang="{language}" dir="{DIRECTION[language]}">' in html
         assert f"{WHEN[language].replace('(Asia/Riyadh)', '(<bdi>Asia/Riyadh</bdi>)')}" in html
         seen.setdefault(message.to[0], []).append(lines)
+        htmls.append(html)
     if language == "ar":
         # One sentence in the reader's language, its comma included.
         assert heading == "**Localisation Dialogue Series، الحوار 1: Accountability**"
+        # English text in an Arabic message keeps its own direction.
+        assert (
+            sum('<p dir="auto"><em>Who is accountable to whom?</em></p>' in h for h in htmls) == 4
+        )
         assert (greeting, co_hosts) == (
             "عزيزنا/عزيزتنا Amina،",
             "الجهات المشاركة في الاستضافة: Charter4Change، KUNO",
