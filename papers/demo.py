@@ -1,17 +1,21 @@
 """The papers of the demo: dialogue 1's discussion paper and summary of the discussions, taken
 through the real workflow by the demo editor and publisher. Added when dialogues.demo loads."""
 
+from datetime import date
+
 from dialogues.models import Dialogue
 from members.models import User
 
 from . import services
-from .models import Paper
+from .models import Paper, PaperVersion
 
 DIALOGUE = "solidarity-and-diversity"
 PAPERS = [
     {
         "slug": "solidarity-and-diversity-discussion-paper",
         "kind": Paper.Kind.DISCUSSION,
+        # Shared a week before the dialogue of 24 September 2020.
+        "publication_date": date(2020, 9, 17),
         "title": "Solidarity and diversity: is there a crisis of solidarity?",
         "abstract": (
             "A short paper shared with participants before the first dialogue: what solidarity "
@@ -30,6 +34,7 @@ PAPERS = [
     {
         "slug": "solidarity-and-diversity-summary",
         "kind": Paper.Kind.SUMMARY,
+        "publication_date": date(2020, 10, 15),
         "title": "Solidarity and diversity: summary of the discussions",
         "abstract": "What participants said in the first dialogue of the series. (Demo paper.)",
         "body": (
@@ -53,6 +58,12 @@ def load_papers(sender=None, **kwargs) -> None:
         return
     for values in PAPERS:
         if Paper.objects.filter(slug=values["slug"]).exists():
+            # Demo databases loaded before papers had their own date get it now.
+            dated = {"publication_date": values["publication_date"]}
+            Paper.objects.filter(slug=values["slug"], publication_date=None).update(**dated)
+            PaperVersion.objects.filter(paper__slug=values["slug"], publication_date=None).update(
+                **dated
+            )
             continue
         paper = Paper(dialogue=dialogue, language="en", **values)
         services.save_item(paper, actor=editor, created=True)

@@ -120,6 +120,14 @@ class PaperContent(models.Model):
     audience = models.CharField(
         _("audience"), max_length=20, choices=Audience.choices, default=Audience.PUBLIC
     )
+    # The date the organisers give the paper (a 2020 paper put online years later is still
+    # from 2020); readers see it instead of the day the version went online.
+    publication_date = models.DateField(
+        _("publication date"),
+        null=True,
+        blank=True,
+        help_text=_("The date printed on the paper. Empty: the day it goes online."),
+    )
 
     class Meta:
         abstract = True

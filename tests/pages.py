@@ -78,7 +78,8 @@ PAGES = [
     # Profile, deliveries, registrations, questions, votes, topics, feedback.
     Page("/me/data/", visitor=None, member=11, html=False),
     Page("/me/dialogues/", visitor=None, member=5),
-    Page("/dialogues/open-dialogue/register/", visitor=None, member=6),
+    # One more for the seats left and people waiting (the button says "join the waiting list").
+    Page("/dialogues/open-dialogue/register/", visitor=None, member=7),
     Page("/me/dialogues/dialogue-000/cancel/", visitor=None, member=4),
     Page("/me/dialogues/dialogue-000/calendar.ics", visitor=None, member=4, html=False),
     Page("/accounts/email/", visitor=None, member=5),

@@ -40,6 +40,8 @@ def mail_registration_message(registration: Registration, message: str) -> Maili
     member = registration.member
     if member is None or message not in SUBJECTS:
         return None
+    if message == "waitlisted" and not registration.is_waitlisted():
+        return None  # promoted (or cancelled) before this went out: that message tells them
     dialogue = registration.dialogue
     attachments = []
     # The dialogue's title (and the calendar file's text) in the member's language too.

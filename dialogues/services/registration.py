@@ -172,6 +172,9 @@ def register_member(
             registration.confirmed_at = now
             registration.waitlist_number = None
             message = "confirmed"
+            if dialogue.capacity is not None and counts["confirmed"] + 1 == dialogue.capacity:
+                # The last seat: visitors' cached page must now offer the waiting list.
+                transaction.on_commit(invalidate_public_pages)
         else:
             registration.status = Registration.Status.WAITLISTED
             registration.confirmed_at = None
@@ -200,12 +203,16 @@ def cancel_registration(registration: Registration, *, actor) -> Registration:
             actor, "dialogues.change_registration"
         ):
             raise RegistrationError(_("This dialogue is over; its registrations stay as they are."))
+        freed_a_seat = registration.is_confirmed()
         registration.status = Registration.Status.CANCELLED
         registration.cancelled_at = timezone.now()
         registration.breakout_group = None
         registration.save(update_fields=["status", "cancelled_at", "breakout_group"])
         _notify(registration, "cancelled")
-        promote_from_waiting_list(dialogue)
+        promoted = promote_from_waiting_list(dialogue)
+        if freed_a_seat and not promoted and dialogue.capacity is not None:
+            # A full dialogue may have a seat again: visitors' cached page must say so.
+            transaction.on_commit(invalidate_public_pages)
     return registration
 
 
@@ -301,8 +308,15 @@ def export_registrations(member: Member) -> list[dict]:
 
 
 def erase_registration_details(member: Member) -> None:
-    """Blank what a member wrote when registering; the registrations stay, anonymous, so that
-    a dialogue's counts stay true."""
+    """For an account being deleted: cancel the member's seats and waiting-list places at
+    dialogues still to come (the waiting list is promoted and mailed as usual) and drop those
+    rows; past registrations stay, blanked and anonymous, so that a dialogue's counts stay
+    true."""
+    upcoming = Registration.objects.filter(member=member, dialogue__ends_at__gt=timezone.now())
+    for registration in upcoming.active().select_related("dialogue"):
+        cancel_registration(registration, actor=member.user)
+    # Nobody is left to tell about them, and a nameless row would only puzzle organisers.
+    upcoming.delete()
     Registration.objects.filter(member=member).update(organisation_name="", role="", needs="")
 
 

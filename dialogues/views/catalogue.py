@@ -108,6 +108,8 @@ def dialogue_detail(request, slug: str):
     organiser = not registrant and organiser_may(request.user, VIEW_JOIN_LINK)
     show_join_url = bool(dialogue.join_url) and (registrant or organiser)
     draft = not dialogue.is_public()
+    state = dialogue.registration_state()
+    holds_place = bool(registration and registration.status != Registration.Status.CANCELLED)
     response = render(
         request,
         "dialogues/dialogue_detail.html",
@@ -115,8 +117,12 @@ def dialogue_detail(request, slug: str):
             "dialogue": dialogue,
             "agenda": dialogue.agenda(),
             "speakers": speakers,
-            "registration_state": dialogue.registration_state(),
+            "registration_state": state,
             "registration": registration,
+            "may_cancel": holds_place
+            and dialogue.status == Dialogue.Status.ANNOUNCED
+            and not dialogue.is_over(),
+            "seats": None if holds_place or state != state.OPEN else seats_and_waiting(dialogue),
             "show_join_url": show_join_url,
             "join_url_for_organiser": organiser,
             "noindex": draft,
@@ -128,6 +134,17 @@ def dialogue_detail(request, slug: str):
         add_never_cache_headers(response)
         response["X-Robots-Tag"] = "noindex, nofollow"
     return keep_uncompressed(response) if show_join_url else response
+
+
+def seats_and_waiting(dialogue: Dialogue) -> dict | None:
+    """Seats left and people waiting, in one query; None when the dialogue has no limit."""
+    if dialogue.capacity is None:
+        return None
+    counts = dialogue.registrations.aggregate(
+        confirmed=Count("pk", filter=Q(status=Registration.Status.CONFIRMED)),
+        waiting=Count("pk", filter=Q(status=Registration.Status.WAITLISTED)),
+    )
+    return {"left": max(dialogue.capacity - counts["confirmed"], 0), "waiting": counts["waiting"]}
 
 
 def _own_registration(request, dialogue: Dialogue) -> Registration | None:
@@ -270,7 +287,11 @@ def register(request, slug: str):
         return redirect(dialogue)
     if request.method == "POST":
         dialogue = get_object_or_404(dialogues.select_related("series"), pk=dialogue.pk)
-    return render(request, "dialogues/register.html", {"dialogue": dialogue, "form": form})
+    return render(
+        request,
+        "dialogues/register.html",
+        {"dialogue": dialogue, "form": form, "seats": seats_and_waiting(dialogue)},
+    )
 
 
 @login_required
@@ -317,6 +338,9 @@ def cancel_my_registration(request, slug: str):
                 _("Your registration for “%(title)s” is cancelled.")
                 % {"title": registration.dialogue.title},
             )
+        # Cancelled from the dialogue's own page: back to it.
+        if request.POST.get("back") == "dialogue":
+            return redirect(registration.dialogue)
         return redirect("my_dialogues")
     return render(request, "dialogues/cancel_registration.html", {"registration": registration})
 

@@ -31,4 +31,6 @@ def dialogue_publications(context, dialogue):
         .select_related("live_version")
         .order_by("live_version__language", "pk")
     )
-    return {"papers": list(papers), "recordings": list(recordings)}
+    # After a held dialogue, an empty list says so rather than leaving readers to wonder.
+    said_none = dialogue.is_over() and dialogue.status != dialogue.Status.CANCELLED
+    return {"papers": list(papers), "recordings": list(recordings), "say_none": said_none}

@@ -306,7 +306,7 @@ def test_detail_page_registration_open(client):
 
     assert _registration_text(client, dialogue) == (
         "Registration Registration is open. It closes on Tue 3 Mar 2099, 12:00 (UTC). "
-        "100 seats in all; when all are taken you can join the waiting list. "
+        "100 seats left of 100; when all are taken you can join the waiting list. "
         "Register You will be asked to log in or sign up first."
     )
 

@@ -137,7 +137,7 @@ def test_confirmation_mail_is_in_the_members_zone_with_the_calendar_attached(
     assert JOIN in message.body
     html, mimetype = message.alternatives[0]
     assert mimetype == "text/html"
-    assert "17:00 (Asia/Karachi)" in html
+    assert "17:00 (<bdi>Asia/Karachi</bdi>)" in html
     filename, content, attachment_type = message.attachments[0]
     assert (filename, attachment_type) == ("accountability.ics", "text/calendar")
     event = Calendar.from_ical(content).walk("VEVENT")[0]

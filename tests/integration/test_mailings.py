@@ -111,7 +111,7 @@ def test_confirmation_and_invitation_through_a_worker_in_each_recipients_languag
     confirmation = received(smtp_server)[
         ("amina@example.org", "Vous êtes inscrit(e)\u00a0: Accountability")
     ]
-    assert '<html lang="fr">' in html_of(confirmation)
+    assert '<html lang="fr" dir="ltr">' in html_of(confirmation)
     assert "17:00 (Asia/Karachi)" in text_of(confirmation)
     assert JOIN in text_of(confirmation)
     (calendar,) = list(confirmation.iter_attachments())
@@ -138,7 +138,7 @@ def test_confirmation_and_invitation_through_a_worker_in_each_recipients_languag
     # The invitation was drafted in every language: Amina reads it in French.
     to_amina = messages[("amina@example.org", "Invitation\u00a0: Accountability")]
     assert "Bonjour Amina," in text_of(to_amina)
-    assert '<html lang="fr">' in html_of(to_amina)
+    assert '<html lang="fr" dir="ltr">' in html_of(to_amina)
     assert "17:00 (Asia/Karachi)" in text_of(to_amina)
     to_bob = messages[("bob@example.org", subject)]
     assert "07:00 (America/Lima)" in text_of(to_bob)

@@ -53,9 +53,9 @@ def test_an_invitation_is_rendered_per_recipients_language_and_zone(
     }
     for address, (language, time) in expected.items():
         message, html = messages[address]
-        assert f'<html lang="{language}">' in html
+        assert f'<html lang="{language}" dir="ltr">' in html
         assert time in message.body
-        assert time in html
+        assert time.replace("(", "(<bdi>").replace(")", "</bdi>)") in html
         assert "Who is accountable to whom?" in message.body
 
 
@@ -72,11 +72,11 @@ def test_registration_messages_are_in_the_registrants_language_and_zone(
     messages = by_recipient()
     confirmed, html = messages["amina@example.org"]
     assert confirmed.subject == "Vous êtes inscrit(e)\u00a0: Accountability"
-    assert '<html lang="fr">' in html and "17:00 (Asia/Karachi)" in html
+    assert '<html lang="fr" dir="ltr">' in html and "17:00 (<bdi>Asia/Karachi</bdi>)" in html
     assert [name for name, _content, _type in confirmed.attachments] == ["accountability.ics"]
     waiting, html = messages["lucia@example.org"]
     assert waiting.subject == "Está en la lista de espera: Accountability"
-    assert '<html lang="es">' in html and "07:00 (America/Lima)" in html
+    assert '<html lang="es" dir="ltr">' in html and "07:00 (<bdi>America/Lima</bdi>)" in html
     assert "está en la lista de espera con el número 1" in waiting.body
     assert waiting.attachments == []
 
@@ -88,7 +88,7 @@ def test_registration_messages_are_in_the_registrants_language_and_zone(
         "Annulé\u00a0: Accountability",
         "Cancelado: Accountability",
     }
-    assert '<html lang="es">' in messages["lucia@example.org"][1]
+    assert '<html lang="es" dir="ltr">' in messages["lucia@example.org"][1]
     assert "07:00 (America/Lima)" in messages["lucia@example.org"][0].body
 
 
@@ -121,7 +121,7 @@ def test_each_member_reads_the_mailing_in_their_language_else_the_english_origin
     spanish, html = messages["lucia@example.org"]
     assert spanish.subject.startswith("News for ")
     assert "The <strong>third</strong> dialogue is announced." in html
-    assert '<html lang="es">' in html
+    assert '<html lang="es" dir="ltr">' in html
     english, _html = messages["bob@example.org"]
     assert english.subject.startswith("News for ")
 

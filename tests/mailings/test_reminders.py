@@ -122,9 +122,9 @@ def test_reminder_is_in_the_members_language_and_zone(dialogue, django_capture_o
         send_due_reminders(now=dialogue.starts_at - 2 * HOUR)
     (message,) = mail.outbox
     html = message.alternatives[0][0]
-    assert '<html lang="fr">' in html
+    assert '<html lang="fr" dir="ltr">' in html
     assert "17:00 (Asia/Karachi)" in message.body
-    assert "17:00 (Asia/Karachi)" in html
+    assert "17:00 (<bdi>Asia/Karachi</bdi>)" in html
     assert JOIN in message.body
     assert "List-Unsubscribe" in message.extra_headers
 

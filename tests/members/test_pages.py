@@ -3,9 +3,11 @@ one-click unsubscribe, seen from the outside by visitors, members and organisers
 
 import json
 import re
+from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from dialogues.models import Registration
 from members.models import Delivery, Mailing, MailKind, Member, Organisation, User
@@ -245,7 +247,7 @@ def test_deleting_the_account_needs_the_password(client, member):
 def test_deleting_the_account_erases_personal_data_and_keeps_the_counts(
     client, member, password, django_capture_on_commit_callbacks
 ):
-    dialogue = DialogueFactory()
+    dialogue = DialogueFactory(starts_at=timezone.now() - timedelta(days=30))
     RegistrationFactory(
         dialogue=dialogue,
         member=member,
@@ -291,6 +293,51 @@ def test_deleting_the_account_erases_personal_data_and_keeps_the_counts(
     assert (delivery.member, delivery.address, delivery.status) == (None, "", "sent")
     assert "Your account and your personal data are deleted." in client.get("/").content.decode()
     assert client.get("/me/").status_code == 302  # logged out
+
+
+def test_deleting_the_account_frees_its_seat_for_the_waiting_list(
+    client, member, password, django_capture_on_commit_callbacks
+):
+    dialogue = DialogueFactory(capacity=1, title="Accountability")
+    RegistrationFactory(dialogue=dialogue, member=member)
+    waiting_user = UserFactory(first_name="Juan", last_name="Pérez", email="juan@example.org")
+    RegistrationFactory(
+        dialogue=dialogue,
+        member=waiting_user.member,
+        status="waitlisted",
+        confirmed_at=None,
+        waitlist_number=1,
+    )
+    elsewhere = DialogueFactory(title="Risk sharing")
+    RegistrationFactory(
+        dialogue=elsewhere, member=member, status="waitlisted", confirmed_at=None, waitlist_number=1
+    )
+    client.force_login(member.user)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/me/delete/", {"password": password})
+
+    assert response.status_code == 302
+    # The seat went to the first on the waiting list, who was told; no nameless row is left.
+    assert [(r.member.user.email, r.status) for r in dialogue.registrations.all()] == [
+        ("juan@example.org", "confirmed")
+    ]
+    assert list(elsewhere.registrations.all()) == []
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        (["juan@example.org"], "A seat is yours: Accountability")
+    ]
+    client.force_login(EditorFactory())
+    rows = client.post(
+        "/admin/dialogues/registration/",
+        {
+            "action": "export_csv",
+            "_selected_action": list(Registration.objects.values_list("pk", flat=True)),
+        },
+    )
+    lines = rows.content.decode().lstrip("\ufeff").splitlines()
+    assert [line.split(",")[:3] for line in lines[1:]] == [
+        ["Accountability", "Juan Pérez", "juan@example.org"]
+    ]
 
 
 def test_unsubscribe_get_shows_a_confirmation_and_changes_nothing(client, member):
