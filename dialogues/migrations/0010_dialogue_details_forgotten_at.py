@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("dialogues", "0008_labels"),
+        ("dialogues", "0009_join_link_permission"),
     ]
 
     operations = [
