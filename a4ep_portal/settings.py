@@ -205,6 +205,8 @@ OUTBOX_SWEEP_TASKS = [
     "members.requeue_stuck_deliveries",
     "dialogues.make_owed_registration_messages",
 ]
+# The tasks beat sends every minute keep no result (their work is in the database): a result
+# would make beat wait on Redis's result channel, and during an outage give up on it for good.
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "portal.clear_expired_sessions",

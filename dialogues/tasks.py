@@ -20,7 +20,7 @@ def make_registration_message_task(*, message_id: int) -> None:
     make_registration_message(message_id)
 
 
-@shared_task(name="dialogues.make_owed_registration_messages")
+@shared_task(name="dialogues.make_owed_registration_messages", ignore_result=True)
 def make_owed_registration_messages_task() -> int:
     """Run by beat every OUTBOX_SWEEP_SECONDS and as a worker starts: make the registration
     messages whose task never reached a worker."""
@@ -41,7 +41,7 @@ def send_registration_message(*, registration_id: int, message: str) -> None:
         mail_registration_message(registration, message)
 
 
-@shared_task(name="dialogues.send_reminders")
+@shared_task(name="dialogues.send_reminders", ignore_result=True)
 def send_reminders() -> int:
     """Run every minute by beat: remind confirmed registrants MAIL_REMINDER_HOURS before the
     start, each once."""

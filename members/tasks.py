@@ -49,13 +49,13 @@ def send_deliveries(self, *, delivery_ids: list[int]) -> dict:
     return {"sent": outcome.sent, "failed": outcome.failed, "skipped": outcome.skipped}
 
 
-@shared_task(name="members.requeue_stuck_deliveries")
+@shared_task(name="members.requeue_stuck_deliveries", ignore_result=True)
 def requeue_stuck_deliveries_task() -> int:
     """Queue again the deliveries a lost task or a killed worker left behind."""
     return requeue_stuck_deliveries()
 
 
-@shared_task(name="members.send_scheduled_mailings")
+@shared_task(name="members.send_scheduled_mailings", ignore_result=True)
 def send_scheduled_mailings_task() -> int:
     """Run every minute by beat: send the approved mailings whose time has come."""
     return len(send_scheduled_mailings())

@@ -58,10 +58,23 @@ def mail_registration_message(registration: Registration, message: str) -> Maili
     )
 
 
+# What a message says about the registration, which must still hold when it is made: a
+# message made late (Redis was down) that the registration has moved past since is not sent,
+# the later message tells the member (no "you are number 1 on the waiting list" once they
+# have their seat, and they get that seat's message).
+STILL_TRUE = {
+    "confirmed": Registration.Status.CONFIRMED,
+    "promoted": Registration.Status.CONFIRMED,
+    "waitlisted": Registration.Status.WAITLISTED,
+    "cancelled": Registration.Status.CANCELLED,
+}
+
+
 def make_registration_message(message_id: int) -> Mailing | None:
     """Make the owed registration message into its outbox mailing, once: the row is locked
     and marked made in the mailing's own transaction, so the task run twice, or beside the
-    sweep, makes one mailing. Returns it (None if made already or nobody is left to mail)."""
+    sweep, makes one mailing. Returns it (None if made already, if the registration has moved
+    past what it says, or if nobody is left to mail)."""
     with transaction.atomic():
         owed = (
             RegistrationMessage.objects.select_for_update(skip_locked=True)
@@ -75,7 +88,8 @@ def make_registration_message(message_id: int) -> Mailing | None:
             .with_waitlist_position()
             .get(pk=owed.registration_id)
         )
-        owed.mailing = mail_registration_message(registration, owed.kind)
+        if registration.status == STILL_TRUE.get(owed.kind, registration.status):
+            owed.mailing = mail_registration_message(registration, owed.kind)
         owed.made_at = timezone.now()
         owed.save(update_fields=["mailing", "made_at"])
     return owed.mailing
