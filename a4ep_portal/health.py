@@ -1,8 +1,11 @@
 """Health checks for load balancers and orchestrators.
 
 /healthz answers as long as the process serves requests; /readyz checks each service the
-portal needs and names it, with 503 if any is unreachable, so a node that lost its database
-is taken out of rotation.
+portal uses and names it. Without its database or file store a node cannot serve, and /readyz
+answers 503 so that it is taken out of rotation. Redis (cache and broker) is a helper: without
+it every node still serves (cache misses, mail waiting in the outbox), so /readyz says
+"degraded" and names it but answers 200; taking every node out of rotation because their one
+shared Redis is away would turn a slower site into no site.
 """
 
 import logging
@@ -27,6 +30,9 @@ def _database() -> str:
 
 
 def _cache() -> str:
+    if hasattr(cache, "probe"):  # Redis itself, not the process's memory of an outage
+        cache.probe()
+        return "ok"
     key = f"readyz:{uuid.uuid4().hex}"
     cache.set(key, "1", timeout=10)
     if cache.get(key) != "1":
@@ -58,6 +64,8 @@ def _storage() -> str:
 
 
 CHECKS = {"database": _database, "cache": _cache, "broker": _broker, "storage": _storage}
+# What a node can serve without, more slowly.
+HELPERS = {"cache", "broker"}
 
 
 @never_cache
@@ -69,15 +77,16 @@ def healthz(request):
 @never_cache
 @require_safe
 def readyz(request):
-    results, ready = {}, True
+    results, ready, degraded = {}, True, False
     for name, check in CHECKS.items():
         try:
             results[name] = check()
-        except Exception as error:  # any failure means not ready; say which and why
+        except Exception as error:  # any failure is reported; say which and why
             logger.warning("readiness check %s failed: %s", name, error)
             results[name] = f"unavailable: {type(error).__name__}"
-            ready = False
-    return JsonResponse(
-        {"status": "ok" if ready else "unavailable", "checks": results},
-        status=200 if ready else 503,
-    )
+            if name in HELPERS:
+                degraded = True
+            else:
+                ready = False
+    status = "unavailable" if not ready else "degraded" if degraded else "ok"
+    return JsonResponse({"status": status, "checks": results}, status=200 if ready else 503)

@@ -128,15 +128,34 @@ AUTHENTICATION_BACKENDS = [
 # --- Redis: broker and shared cache -------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
 
+# Redis is a helper, never the only copy: when it does not answer, cache reads are misses and
+# tasks wait in the outbox for the sweep. After a failure a process leaves Redis alone for
+# REDIS_RETRY_SECONDS, and logs the outage once per REDIS_OUTAGE_LOG_SECONDS
+# (a4ep_portal/breaker.py).
+REDIS_RETRY_SECONDS = env.float("REDIS_RETRY_SECONDS", default=5)
+REDIS_OUTAGE_LOG_SECONDS = env.float("REDIS_OUTAGE_LOG_SECONDS", default=60)
+
 # The cache is shared by every web node: allauth's rate limits count there. Without Redis the
 # database holds it, so that even several local processes agree.
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, with a Redis that does not answer read as an empty cache
+            # (a4ep_portal/cache.py); meanwhile allauth's rate-limit counters go to the
+            # database, shared by every node, so the limits hold through an outage.
+            "BACKEND": "a4ep_portal.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="a4ep"),
-        }
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+            "FALLBACK": "ratelimits",
+            "FALLBACK_KEY_PREFIXES": ["allauth:rl:"],
+        },
+        # The cache table is made by a migration (a4ep_portal 0003).
+        "ratelimits": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "a4ep_cache",
+            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="a4ep"),
+        },
     }
 else:
     CACHES = {
@@ -161,10 +180,33 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    "socket_connect_timeout": 2,
+}
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Workers and beat wait for Redis as long as it takes (the default gives up after 100 tries).
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# A web request queueing a task does not wait long for a Redis that is away: one quick retry,
+# then the row waits for the sweep (a4ep_portal/queueing.py).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 CELERY_TIMEZONE = "UTC"
+# Seconds between the outbox's sweeps, and how long owed work waits for its task before the
+# sweep hands it over itself (so mail owed during a Redis outage goes out within about twice
+# this once Redis is back).
+OUTBOX_SWEEP_SECONDS = env.float("OUTBOX_SWEEP_SECONDS", default=60)
+OUTBOX_SWEEP_TASKS = [
+    "members.requeue_stuck_deliveries",
+    "dialogues.make_owed_registration_messages",
+]
+# The tasks beat sends every minute keep no result (their work is in the database): a result
+# would make beat wait on Redis's result channel, and during an outage give up on it for good.
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "portal.clear_expired_sessions",
@@ -172,9 +214,17 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Approved papers and recordings go public when their publish_at has come.
     "publish-scheduled-items": {"task": "papers.publish_scheduled", "schedule": 60.0},
-    # Deliveries whose task was lost (broker outage, killed worker) go back to the queue once
-    # they are older than CELERY_VISIBILITY_TIMEOUT.
-    "requeue-stuck-deliveries": {"task": "members.requeue_stuck_deliveries", "schedule": 60.0},
+    # The outbox's sweep: what the broker never took (Redis was down) once it has waited
+    # OUTBOX_SWEEP_SECONDS, and work lost with the broker's data or a killed worker once it
+    # is older than CELERY_VISIBILITY_TIMEOUT. Each worker also runs it as it starts.
+    "requeue-stuck-deliveries": {
+        "task": "members.requeue_stuck_deliveries",
+        "schedule": OUTBOX_SWEEP_SECONDS,
+    },
+    "make-owed-registration-messages": {
+        "task": "dialogues.make_owed_registration_messages",
+        "schedule": OUTBOX_SWEEP_SECONDS,
+    },
     # Approved mailings go out when their send time has come.
     "send-scheduled-mailings": {"task": "members.send_scheduled_mailings", "schedule": 60.0},
     # Registrants get their reminders MAIL_REMINDER_HOURS before the start.

@@ -16,6 +16,10 @@ from members import views as member_views
 from papers.sitemaps import ArchiveSitemap, PaperSitemap, RecordingSitemap
 from papers.urls import file_urlpatterns
 
+# 400, 403 and 404 are Django's views with our templates; 500 (and 503) render without
+# touching the database (a4ep_portal/errors.py).
+handler500 = "a4ep_portal.errors.server_error"
+
 admin.site.site_header = _("A4EP Dialogues")
 admin.site.site_title = _("A4EP Dialogues admin")
 # Admin logins go through allauth too: verified e-mail and the shared rate limits apply.

@@ -4,34 +4,52 @@ from celery import shared_task
 
 from .models import Registration
 from .services import retention
-from .services.mailings import mail_registration_message, send_due_reminders
+from .services.mailings import (
+    mail_registration_message,
+    make_owed_registration_messages,
+    make_registration_message,
+    send_due_reminders,
+)
 
 
 # Nobody reads its result: storing none also spares the web process, which queues it, from
 # subscribing to a result channel in Redis for every registration.
+@shared_task(name="dialogues.make_registration_message", ignore_result=True)
+def make_registration_message_task(*, message_id: int) -> None:
+    """Mail a registrant the message their registration's change owes them, through the
+    outbox (the request that changed the registration wrote the row and queued this)."""
+    make_registration_message(message_id)
+
+
+@shared_task(name="dialogues.make_owed_registration_messages", ignore_result=True)
+def make_owed_registration_messages_task() -> int:
+    """Run by beat every OUTBOX_SWEEP_SECONDS and as a worker starts: make the registration
+    messages whose task never reached a worker."""
+    return make_owed_registration_messages()
+
+
+# Tasks queued by the release before registration messages were rows: made as they were then,
+# so that none is dropped as unknown while the workers are replaced.
 @shared_task(name="dialogues.send_registration_message", ignore_result=True)
 def send_registration_message(*, registration_id: int, message: str) -> None:
-    """Mail a registrant about their registration, through the outbox (the request that
-    changed the registration only queues this)."""
     registration = (
         Registration.objects.select_related("dialogue__series", "member__user")
         .with_waitlist_position()
         .filter(pk=registration_id)
         .first()
     )
-    if registration is None:
-        return
-    mail_registration_message(registration, message)
+    if registration is not None:
+        mail_registration_message(registration, message)
 
 
-@shared_task(name="dialogues.send_reminders")
+@shared_task(name="dialogues.send_reminders", ignore_result=True)
 def send_reminders() -> int:
     """Run every minute by beat: remind confirmed registrants MAIL_REMINDER_HOURS before the
     start, each once."""
     return send_due_reminders()
 
 
-@shared_task(name="dialogues.forget_registration_details")
+@shared_task(name="dialogues.forget_registration_details", ignore_result=True)
 def forget_registration_details() -> int:
     """Run daily by beat: forget registrants' details REGISTRATION_RETENTION_DAYS after a
     dialogue."""

@@ -435,6 +435,9 @@ class Delivery(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error or reason"), blank=True)
     queued_at = models.DateTimeField(_("queued"), null=True, blank=True)
+    # When a worker's task was queued for it; empty while the broker has not taken it (Redis
+    # was down), which is how the sweep knows to hand it over.
+    dispatched_at = models.DateTimeField(_("handed to a worker"), null=True, blank=True)
     claimed_at = models.DateTimeField(_("claimed by a worker"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
 

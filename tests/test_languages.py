@@ -12,7 +12,8 @@ from django.core.cache import cache
 from django.test import Client
 from django.utils import translation
 
-from dialogues.tasks import send_registration_message
+from dialogues.models import RegistrationMessage
+from dialogues.services.mailings import make_registration_message
 from members.services import send_transactional
 from papers.models import Paper
 from tests.factories import (
@@ -287,8 +288,9 @@ def test_mail_to_a_french_speaking_member_is_in_french(
     assert "Vos préférences de courrier : http://127.0.0.1:8000/fr/me/preferences/" in body
 
     registration = RegistrationFactory(dialogue=dialogue, member=member)
+    owed = RegistrationMessage.objects.create(registration=registration, kind="confirmed")
     with django_capture_on_commit_callbacks(execute=True):
-        send_registration_message(registration_id=registration.pk, message="confirmed")
+        make_registration_message(owed.pk)
     message = mail.outbox[-1]
     assert message.subject == "Vous êtes inscrit·e : Qui décide ?"
     assert message.body.startswith("Bonjour Awa,\n")

@@ -8,7 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.db import connection
+from django.db import OperationalError, connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -37,20 +37,34 @@ def test_readyz_names_each_service_it_checked(client):
 
 
 @pytest.mark.django_db
-def test_readyz_is_503_and_names_the_service_that_is_down(client, settings):
-    # A real Redis client pointed at a port where nothing listens.
+def test_readyz_names_redis_when_it_is_down_but_keeps_the_node_in_rotation(client, settings):
+    # The portal's own cache backend pointed at a port where nothing listens: every node
+    # serves without Redis, so taking them all out of rotation would only take the site down.
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "a4ep_portal.cache.ResilientRedisCache",
             "LOCATION": "redis://127.0.0.1:9/0",
             "OPTIONS": {"socket_connect_timeout": 0.5},
         }
     }
     response = client.get("/readyz")
-    assert response.status_code == 503
-    assert response.json()["status"] == "unavailable"
+    assert response.status_code == 200
+    assert response.json()["status"] == "degraded"
     assert response.json()["checks"]["cache"] == "unavailable: ConnectionError"
     assert response.json()["checks"]["database"] == "ok"
+
+
+def test_readyz_is_503_and_names_the_database_when_it_is_down(client, monkeypatch):
+    from a4ep_portal import health
+
+    def refused():
+        raise OperationalError("connection refused")
+
+    monkeypatch.setitem(health.CHECKS, "database", refused)
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["status"] == "unavailable"
+    assert response.json()["checks"]["database"] == "unavailable: OperationalError"
 
 
 @pytest.mark.django_db

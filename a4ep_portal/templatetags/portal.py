@@ -41,6 +41,8 @@ def page_languages(context) -> dict:
     path = request.get_full_path() if request else "/"
     current = translation.get_language()
     urls = {code: translate_url(path, code) for code, _name in settings.LANGUAGES}
+    # Without a request (the 500 and 503 pages) the page has no address of its own: the
+    # switcher leads to the home page, and no alternates are named.
     languages = [
         {
             "code": code,
@@ -50,7 +52,7 @@ def page_languages(context) -> dict:
         }
         for code, _name in settings.LANGUAGES
     ]
-    translatable = len(set(urls.values())) == len(urls)
+    translatable = request is not None and len(set(urls.values())) == len(urls)
     return {
         "languages": languages,
         "next": urls[settings.LANGUAGE_CODE],

@@ -1,5 +1,6 @@
-"""The dialogues app's models: the catalogue and registrations (catalogue.py), and what
-participants do around a dialogue (participation.py)."""
+"""The dialogues app's models: the catalogue and registrations (catalogue.py), the messages
+owed to registrants (messages.py), and what participants do around a dialogue
+(participation.py)."""
 
 from .catalogue import (
     VIEW_DIALOGUE,
@@ -16,6 +17,7 @@ from .catalogue import (
     Session,
     Speaker,
 )
+from .messages import RegistrationMessage
 from .participation import (
     QUESTION_MAX_LENGTH,
     BreakoutGroup,
@@ -43,6 +45,7 @@ __all__ = [
     "DialogueQuerySet",
     "DialogueSpeaker",
     "Registration",
+    "RegistrationMessage",
     "RegistrationQuerySet",
     "Series",
     "Session",

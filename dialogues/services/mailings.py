@@ -19,7 +19,7 @@ from members.models import Mailing, MailKind, Member
 from members.services import MailingError, save_mailing, send_transactional
 
 from ..calendars import registrant_calendar
-from ..models import Dialogue, Registration
+from ..models import Dialogue, Registration, RegistrationMessage
 
 # message -> subject; the bodies are templates/dialogues/mail/<message>.md (Markdown).
 SUBJECTS = {
@@ -58,6 +58,56 @@ def mail_registration_message(registration: Registration, message: str) -> Maili
         dialogue=dialogue,
         attachments=attachments,
     )
+
+
+# What a message says about the registration, which must still hold when it is made: a
+# message made late (Redis was down) that the registration has moved past since is not sent,
+# the later message tells the member (no "you are number 1 on the waiting list" once they
+# have their seat, and they get that seat's message).
+STILL_TRUE = {
+    "confirmed": Registration.Status.CONFIRMED,
+    "promoted": Registration.Status.CONFIRMED,
+    "waitlisted": Registration.Status.WAITLISTED,
+    "cancelled": Registration.Status.CANCELLED,
+}
+
+
+def make_registration_message(message_id: int) -> Mailing | None:
+    """Make the owed registration message into its outbox mailing, once: the row is locked
+    and marked made in the mailing's own transaction, so the task run twice, or beside the
+    sweep, makes one mailing. Returns it (None if made already, if the registration has moved
+    past what it says, or if nobody is left to mail)."""
+    with transaction.atomic():
+        owed = (
+            RegistrationMessage.objects.select_for_update(skip_locked=True)
+            .filter(pk=message_id, made_at__isnull=True)
+            .first()
+        )
+        if owed is None:
+            return None
+        registration = (
+            Registration.objects.select_related("dialogue__series", "member__user")
+            .with_waitlist_position()
+            .get(pk=owed.registration_id)
+        )
+        if registration.status == STILL_TRUE.get(owed.kind, registration.status):
+            owed.mailing = mail_registration_message(registration, owed.kind)
+        owed.made_at = timezone.now()
+        owed.save(update_fields=["mailing", "made_at"])
+    return owed.mailing
+
+
+def make_owed_registration_messages(*, now: datetime | None = None, limit: int = 500) -> int:
+    """Make the registration messages still owed after OUTBOX_SWEEP_SECONDS (their task never
+    reached a worker: Redis was down), oldest first, at most `limit` a run; return how many
+    were made."""
+    cutoff = (now or timezone.now()) - timedelta(seconds=settings.OUTBOX_SWEEP_SECONDS)
+    owed = (
+        RegistrationMessage.objects.filter(made_at__isnull=True, created_at__lt=cutoff)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return sum(1 for pk in list(owed) if make_registration_message(pk) is not None)
 
 
 # --- Reminders ------------------------------------------------------------------------------

@@ -2,7 +2,8 @@
 waiting list, changing capacity, attendance, cancelling a dialogue.
 
 Each service that can race locks the dialogue row (SELECT ... FOR UPDATE) first, so seats
-are counted by one transaction at a time; mail goes out after the commit.
+are counted by one transaction at a time. The mail a change owes is a RegistrationMessage row
+written in the same transaction; it goes out after the commit.
 """
 
 import functools
@@ -18,10 +19,11 @@ from django.utils.translation import gettext_noop
 
 from a4ep_portal.access import organiser_may
 from a4ep_portal.pagecache import invalidate_public_pages
+from a4ep_portal.queueing import dispatch_on_commit
 from members.models import Member
 
 from ..figures import forget_figures
-from ..models import Dialogue, Registration
+from ..models import Dialogue, Registration, RegistrationMessage
 from .questions import ask_question, clean_question_text
 
 
@@ -127,12 +129,13 @@ def _seats_and_waiting_list(dialogue: Dialogue, member: Member) -> dict:
 
 
 def _notify(registration: Registration, message: str) -> None:
+    """Owe the registrant a message: a row in the caller's transaction, made into mail by a
+    worker after the commit, or by the sweep should the task never reach one."""
     # Imported here: tasks call services, so services may not import tasks at module level.
-    from ..tasks import send_registration_message
+    from ..tasks import make_registration_message_task
 
-    transaction.on_commit(
-        lambda: send_registration_message.delay(registration_id=registration.pk, message=message)
-    )
+    owed = RegistrationMessage.objects.create(registration=registration, kind=message)
+    dispatch_on_commit(make_registration_message_task, message_id=owed.pk)
 
 
 def register_member(

@@ -6,6 +6,9 @@ sending), sends it over one SMTP connection and commits each delivery as sent ri
 server accepted it, so a redelivered task skips it. A killed worker leaves at most the one
 message in flight unrecorded; its claimed deliveries go back to the queue after
 CELERY_VISIBILITY_TIMEOUT (requeue_stuck_deliveries, run by the beat scheduler).
+
+Queueing is only a speed-up: a delivery the broker did not take (Redis down) keeps no
+dispatched_at, and the same sweep hands it over once it has waited OUTBOX_SWEEP_SECONDS.
 """
 
 import contextlib
@@ -25,6 +28,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from a4ep_portal.queueing import dispatch
 from a4ep_portal.services import move_item
 from a4ep_portal.workflow import State, WorkflowError
 
@@ -159,21 +163,33 @@ def _create_guest_deliveries(mailing: Mailing, now: datetime) -> None:
     mailing.guest_addresses = ""
 
 
-def queue_deliveries(delivery_ids: list[int]) -> None:
-    """Hand the deliveries to the workers in batches of MAIL_BATCH_SIZE."""
+def queue_deliveries(delivery_ids: list[int]) -> int:
+    """Hand the deliveries to the workers in batches of MAIL_BATCH_SIZE and record which were
+    handed over (dispatched_at); return how many. Once the broker refuses a batch the rest
+    are not tried: the sweep hands them over later (requeue_stuck_deliveries)."""
     from ..tasks import send_deliveries  # tasks call services; imported late on purpose
 
-    size = settings.MAIL_BATCH_SIZE
+    size, taken = settings.MAIL_BATCH_SIZE, 0
     for start in range(0, len(delivery_ids), size):
-        send_deliveries.apply_async(
-            kwargs={"delivery_ids": delivery_ids[start : start + size]},
-            queue=settings.MAIL_QUEUE,
+        batch = delivery_ids[start : start + size]
+        if not dispatch(send_deliveries, queue=settings.MAIL_QUEUE, delivery_ids=batch):
+            break
+        taken += len(batch)
+    _mark_dispatched(delivery_ids[:taken], timezone.now())
+    _mark_dispatched(delivery_ids[taken:], None)
+    return taken
+
+
+def _mark_dispatched(delivery_ids: list[int], when: datetime | None) -> None:
+    for start in range(0, len(delivery_ids), 1000):
+        Delivery.objects.filter(pk__in=delivery_ids[start : start + 1000]).update(
+            dispatched_at=when
         )
 
 
 def _release(mailing: Mailing) -> None:
     queued = _create_deliveries(mailing)
-    transaction.on_commit(lambda: queue_deliveries(queued))
+    transaction.on_commit(lambda: queue_deliveries(queued), robust=True)
 
 
 def send_mailing(mailing: Mailing, *, actor=None) -> Mailing:
@@ -330,8 +346,11 @@ def _throttle() -> None:
         second = int(time.time())
         key = f"members:mail-rate:{second}"
         cache.add(key, 0, timeout=10)
-        if cache.incr(key) <= rate:
-            return
+        try:
+            if cache.incr(key) <= rate:
+                return
+        except ValueError:
+            return  # the cache is unavailable: nothing to count in, so no limit to keep
         time.sleep(max(second + 1 - time.time(), 0.001))
 
 
@@ -474,6 +493,12 @@ def _send_claimed(claimed: list[int], outcome: BatchOutcome) -> None:
                 smtp.close()
 
 
+def forget_dispatch(delivery_ids: list[int]) -> None:
+    """Record that these deliveries' task never reached the broker: the sweep hands them
+    over again."""
+    _mark_dispatched(delivery_ids, None)
+
+
 def give_up_deliveries(delivery_ids: list[int], reason: str) -> int:
     """Record as failed the queued deliveries whose transient errors outlasted the retries."""
     return Delivery.objects.filter(pk__in=delivery_ids, status=Delivery.Status.QUEUED).update(
@@ -485,22 +510,34 @@ def give_up_deliveries(delivery_ids: list[int], reason: str) -> int:
 
 
 def requeue_stuck_deliveries(*, now: datetime | None = None) -> int:
-    """Queue again the deliveries queued or claimed longer ago than CELERY_VISIBILITY_TIMEOUT
-    (their task was lost with the broker, or their worker died); return how many."""
+    """Hand the workers what they never got or lost (run by beat every OUTBOX_SWEEP_SECONDS
+    and as a worker starts): deliveries the broker did not take and that have waited
+    OUTBOX_SWEEP_SECONDS, and deliveries queued or claimed longer ago than
+    CELERY_VISIBILITY_TIMEOUT (their task was lost with the broker's data, or their worker
+    died); return how many."""
     now = now or timezone.now()
     cutoff = now - timedelta(seconds=settings.CELERY_VISIBILITY_TIMEOUT)
+    never_dispatched = Q(
+        status=Delivery.Status.QUEUED,
+        dispatched_at__isnull=True,
+        queued_at__lt=now - timedelta(seconds=settings.OUTBOX_SWEEP_SECONDS),
+    )
     stuck = Q(status=Delivery.Status.QUEUED, queued_at__lt=cutoff) | Q(
         status=Delivery.Status.SENDING, claimed_at__lt=cutoff
     )
     with transaction.atomic():
         ids = list(
             Delivery.objects.select_for_update(skip_locked=True)
-            .filter(stuck)
+            .filter(never_dispatched | stuck)
             .order_by("pk")
             .values_list("pk", flat=True)
         )
-        Delivery.objects.filter(pk__in=ids).update(status=Delivery.Status.QUEUED, queued_at=now)
-        transaction.on_commit(lambda: queue_deliveries(ids))
+        # Marked as handed over at once, so that a sweep running meanwhile (another worker
+        # starting) leaves them alone; queue_deliveries clears the mark of what it could not.
+        Delivery.objects.filter(pk__in=ids).update(
+            status=Delivery.Status.QUEUED, queued_at=now, dispatched_at=now
+        )
+        transaction.on_commit(lambda: queue_deliveries(ids), robust=True)
     return len(ids)
 
 
@@ -515,7 +552,7 @@ def retry_failed_deliveries(deliveries, *, actor) -> int:
             .values_list("pk", flat=True)
         )
         Delivery.objects.filter(pk__in=ids).update(
-            status=Delivery.Status.QUEUED, queued_at=timezone.now()
+            status=Delivery.Status.QUEUED, queued_at=timezone.now(), dispatched_at=None
         )
-        transaction.on_commit(lambda: queue_deliveries(ids))
+        transaction.on_commit(lambda: queue_deliveries(ids), robust=True)
     return len(ids)

@@ -3,6 +3,7 @@ S3 server) against the test database and the test Redis."""
 
 import logging
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -15,8 +16,13 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+import requests
 from django.conf import settings
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.db import connection
+
+from members.models import User
+from tests.factories import UserFactory
 
 BASE_DIR = Path(settings.BASE_DIR)
 VENV_BIN = Path(sys.executable).parent
@@ -166,3 +172,135 @@ def smtp_server():
     sink.port = controller.port
     yield sink
     controller.stop()
+
+
+# --- A cluster of real processes: gunicorn nodes (production settings) and Celery workers ----
+
+PASSWORD = "scale-out-password-4729"
+
+
+class Child:
+    """A process of the cluster, in a process group of its own, with its log in a file."""
+
+    def __init__(self, name: str, command: list[str], env: dict, log_path) -> None:
+        self.name = name
+        self.log_path = log_path
+        with log_path.open("wb") as log:
+            self.process = subprocess.Popen(
+                command,
+                cwd=BASE_DIR,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def kill(self) -> None:
+        """SIGKILL the whole group (a gunicorn master and its workers die together)."""
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+class Node(Child):
+    def __init__(self, name: str, env: dict, log_path) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = {**env, "GUNICORN_BIND": f"127.0.0.1:{self.port}", "WEB_CONCURRENCY": "2"}
+        command = [str(VENV_BIN / "gunicorn"), "--config", "gunicorn.conf.py"]
+        super().__init__(name, command, env, log_path)
+
+
+def is_up(child: Child) -> bool:
+    """A node answers /healthz; a worker has said it is ready."""
+    if isinstance(child, Node):
+        try:
+            return requests.get(f"{child.url}/healthz", timeout=2).status_code == 200
+        except requests.RequestException:  # not listening yet, or its workers still booting
+            return False
+    return " ready." in child.log()
+
+
+@pytest.fixture(scope="module")
+def static_root(tmp_path_factory):
+    """Production serves fingerprinted static files from a manifest, as `make serve` collects;
+    collected once for the module's clusters."""
+    root = tmp_path_factory.mktemp("static")
+    subprocess.run(
+        [str(VENV_BIN / "python"), "manage.py", "collectstatic", "--noinput", "--verbosity=0"],
+        cwd=BASE_DIR,
+        env={**os.environ, "DJANGO_DEBUG": "true", "STATIC_ROOT": str(root)},
+        check=True,
+        timeout=60,
+    )
+    return root
+
+
+# Production marks the session and CSRF cookies Secure. Python's cookie jar (so requests) keeps
+# such cookies but never sends them over plain http, and the nodes here speak plain http on
+# loopback; so Browser sends the cookies back itself, as browsers do for localhost. The cookies
+# are exactly what production sets.
+class Browser:
+    """Keeps the cookies the nodes set and sends them back, as a browser does. requests' own
+    cookie jar keeps Secure cookies but never sends them over http (a policy set on a Session
+    is lost when it copies its jar for each request), hence the Cookie header by hand."""
+
+    def __init__(self) -> None:
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, url: str, **kwargs) -> requests.Response:
+        headers = kwargs.pop("headers", {})
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        response = requests.request(
+            method, url, headers=headers, allow_redirects=False, timeout=30, **kwargs
+        )
+        self.cookies.update({cookie.name: cookie.value for cookie in response.cookies})
+        return response
+
+    def get(self, url: str, **kwargs) -> requests.Response:
+        return self.request("GET", url, **kwargs)
+
+    def post(self, url: str, **kwargs) -> requests.Response:
+        return self.request("POST", url, **kwargs)
+
+
+def person(factory=UserFactory, **kwargs) -> User:
+    """A user whose password the nodes can check: they use production's hasher, not the
+    test settings' fast one."""
+    user = factory(**kwargs)
+    hasher = PBKDF2PasswordHasher()
+    user.password = hasher.encode(PASSWORD, hasher.salt())
+    user.save(update_fields=["password"])
+    return user
+
+
+def csrf_token(page: str) -> str:
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+
+
+def log_in(client: Browser, node: Node, user: User) -> None:
+    page = client.get(f"{node.url}/accounts/login/")
+    assert page.status_code == 200
+    response = client.post(
+        f"{node.url}/accounts/login/",
+        data={
+            "login": user.email,
+            "password": PASSWORD,
+            "csrfmiddlewaretoken": csrf_token(page.text),
+        },
+    )
+    assert (response.status_code, response.headers["Location"]) == (302, "/")
+    assert "sessionid" in response.cookies
+    assert "; secure" in response.headers["Set-Cookie"].lower()

@@ -35,7 +35,7 @@ def queue(settings):
     name = f"test-mailings-{uuid.uuid4().hex}"
     settings.MAIL_QUEUE = name
     previous = app.conf.task_routes
-    app.conf.task_routes = {"dialogues.send_registration_message": {"queue": name}}
+    app.conf.task_routes = {"dialogues.make_registration_message": {"queue": name}}
     yield name
     app.conf.task_routes = previous
 

@@ -339,8 +339,9 @@ def test_stuck_deliveries_are_queued_again_after_the_visibility_timeout(
     for n in range(3):
         UserFactory(email=f"m{n}@example.org")
     mailing = make_mailing(kind=MailKind.INVITATION)
-    send_mailing(mailing)  # the queueing callback is lost: a broker outage
+    send_mailing(mailing)  # queued, and the task lost with the broker's data
     now = timezone.now()
+    mailing.deliveries.update(dispatched_at=now)
     first, second, third = mailing.deliveries.order_by("pk")
     Delivery.objects.filter(pk=second.pk).update(status="sending", claimed_at=now)
     Delivery.objects.filter(pk=third.pk).update(
@@ -366,9 +367,33 @@ def test_stuck_deliveries_are_queued_again_after_the_visibility_timeout(
     ]
 
 
+def test_deliveries_the_broker_never_took_are_handed_over_after_one_sweep_interval(
+    make_mailing, settings, django_capture_on_commit_callbacks
+):
+    settings.OUTBOX_SWEEP_SECONDS = 60
+    for n in range(2):
+        UserFactory(email=f"m{n}@example.org")
+    mailing = make_mailing(kind=MailKind.INVITATION)
+    send_mailing(mailing)  # the queueing callback never ran: Redis was down
+    assert set(mailing.deliveries.values_list("dispatched_at", flat=True)) == {None}
+    now = timezone.now()
+
+    assert requeue_stuck_deliveries(now=now + timedelta(seconds=30)) == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        assert requeue_stuck_deliveries(now=now + timedelta(seconds=61)) == 2
+
+    assert set(statuses(mailing).values()) == {"sent"}
+    assert sorted(m.to[0] for m in mail.outbox) == ["m0@example.org", "m1@example.org"]
+    assert None not in set(mailing.deliveries.values_list("dispatched_at", flat=True))
+
+
 def test_the_sweep_is_scheduled(settings):
     assert settings.CELERY_BEAT_SCHEDULE["requeue-stuck-deliveries"] == {
         "task": "members.requeue_stuck_deliveries",
+        "schedule": 60.0,
+    }
+    assert settings.CELERY_BEAT_SCHEDULE["make-owed-registration-messages"] == {
+        "task": "dialogues.make_owed_registration_messages",
         "schedule": 60.0,
     }
 
