@@ -10,10 +10,12 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
+from django.utils.timezone import get_current_timezone_name, localtime, now
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
@@ -195,6 +197,7 @@ class MailingAdmin(WorkflowAdminMixin, TranslationAdmin):
     save_service = staticmethod(save_mailing)
     note_service = staticmethod(lambda mailing, *, actor: record_edit(mailing, actor=actor))
     move_service = staticmethod(_move)
+    confirm_moves = frozenset({"approve", "publish"})  # both send, or schedule sending
     inlines = [WorkflowEventInline]
     list_display = [
         "subject",
@@ -234,6 +237,73 @@ class MailingAdmin(WorkflowAdminMixin, TranslationAdmin):
 
     def workflow_moves(self, item, user) -> list:
         return [] if item.is_sent() else super().workflow_moves(item, user)  # gone out: final
+
+    def button_label(self, item, move) -> str:
+        if move.name == "approve":
+            return _("Approve and send…")
+        if move.name == "publish":
+            return _("Send now…")
+        return super().button_label(item, move)
+
+    def confirmation(self, item, move: str, user) -> dict:
+        """Whom approving or sending mails, and when: now, or at the mailing's send time."""
+        try:
+            size = audience_size(item)
+        except MailingError as error:
+            return {"title": _("Approve and send"), "lines": [], "button": "", "error": str(error)}
+        later = move == "approve" and item.publish_at is not None and item.publish_at > now()
+        counted = _("Members who opted out of this kind of mail or are inactive are not counted.")
+        if later:
+            when = _when(item.publish_at)
+            lines = [
+                ngettext(
+                    "Approving schedules “%(subject)s”: it goes out at %(when)s to its audience "
+                    "as it is then (%(count)d recipient today).",
+                    "Approving schedules “%(subject)s”: it goes out at %(when)s to its audience "
+                    "as it is then (%(count)d recipients today).",
+                    size,
+                )
+                % {"subject": item.subject, "when": when, "count": size},
+                _("Until then it can still be withdrawn or sent back to draft."),
+            ]
+            button = ngettext(
+                "Approve and send to %(count)d recipient at %(when)s",
+                "Approve and send to %(count)d recipients at %(when)s",
+                size,
+            ) % {"count": size, "when": when}
+        else:
+            lines = [
+                ngettext(
+                    "This sends “%(subject)s” at once to %(count)d recipient. It cannot be "
+                    "called back.",
+                    "This sends “%(subject)s” at once to %(count)d recipients. It cannot be "
+                    "called back.",
+                    size,
+                )
+                % {"subject": item.subject, "count": size},
+            ]
+            label = (
+                ngettext(
+                    "Approve and send to %(count)d recipient now",
+                    "Approve and send to %(count)d recipients now",
+                    size,
+                )
+                if move == "approve"
+                else ngettext(
+                    "Send to %(count)d recipient now", "Send to %(count)d recipients now", size
+                )
+            )
+            button = label % {"count": size}
+        title = _("Approve and send") if move == "approve" else _("Send now")
+        return {"title": title, "lines": [*lines, counted], "button": button, "error": ""}
+
+    def response_change(self, request, obj):
+        # "Preview" and "Send me a test" at the bottom of the form: the changes are saved.
+        if "_preview" in request.POST:
+            return redirect("admin:members_mailing_preview", obj.pk)
+        if "_test" in request.POST:
+            return self.test_view(request, obj.pk)
+        return super().response_change(request, obj)
 
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)
@@ -431,6 +501,11 @@ class MailingAdmin(WorkflowAdminMixin, TranslationAdmin):
 
     def has_retry_permission(self, request) -> bool:
         return request.user.has_perm("members.change_delivery")
+
+
+def _when(moment) -> str:
+    """A time as organisers read it: in their zone, with the zone named."""
+    return f"{date_format(localtime(moment), 'DATETIME_FORMAT')} ({get_current_timezone_name()})"
 
 
 def _report_retry(model_admin, request, count: int) -> None:
