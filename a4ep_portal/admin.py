@@ -39,27 +39,34 @@ def _normalised(value):
     return value
 
 
-def content_changed(form) -> bool:
-    """Whether a valid change form changes what is stored. Django counts a text that differs
-    only in line endings (browsers send CRLF) or surrounding spaces as changed, which would
-    make a publisher who saved nothing the item's last editor, unable to approve it."""
-    if "_content_changed" not in form.__dict__:
+def changed_fields(form) -> list[str]:
+    """The fields whose stored value a valid change form changes. Django's changed_data
+    counts a text that differs only in line endings (browsers send CRLF) or surrounding
+    spaces, which would make a publisher who changed nothing the item's last editor, unable
+    to approve it."""
+    if "_changed_fields" not in form.__dict__:
         item = form.instance
         stored = type(item)._default_manager.filter(pk=item.pk).first()
-        changed = stored is None
-        for name in [] if changed else form.changed_data:
+        changed = []
+        for name in form.changed_data:
             try:
                 field = item._meta.get_field(name)
             except FieldDoesNotExist:
-                changed = True
-                break
-            if field.many_to_many or _normalised(field.value_from_object(stored)) != _normalised(
-                field.value_from_object(item)
+                changed.append(name)
+                continue
+            if (
+                stored is None
+                or field.many_to_many
+                or _normalised(field.value_from_object(stored))
+                != _normalised(field.value_from_object(item))
             ):
-                changed = True
-                break
-        form._content_changed = changed
-    return form._content_changed
+                changed.append(name)
+        form._changed_fields = changed
+    return form._changed_fields
+
+
+def content_changed(form) -> bool:
+    return bool(changed_fields(form))
 
 
 class WorkflowAdminMixin:

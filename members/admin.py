@@ -21,7 +21,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 from modeltranslation.admin import TranslationAdmin
 
-from a4ep_portal.admin import WorkflowAdminMixin, WorkflowEventInline
+from a4ep_portal.admin import WorkflowAdminMixin, WorkflowEventInline, changed_fields
 from a4ep_portal.languages import in_every_language
 from a4ep_portal.services import record_edit
 from a4ep_portal.workflow import WorkflowError
@@ -309,14 +309,15 @@ class MailingAdmin(WorkflowAdminMixin, TranslationAdmin):
         super().save_model(request, obj, form, change)
         # A change to the original only, where translations exist, leaves those readers with
         # the old text: say so (the editor may mean it, so it is a warning, not an error).
+        changed = changed_fields(form) if change else []
         stale = {
             str(name)
             for field in ("subject", "body")
-            if change and f"{field}_en" in form.changed_data
+            if f"{field}_en" in changed
             for code, name in settings.LANGUAGES
             if code != "en"
             and form.cleaned_data.get(f"{field}_{code}")
-            and f"{field}_{code}" not in form.changed_data
+            and f"{field}_{code}" not in changed
         }
         if stale:
             self.message_user(

@@ -1,6 +1,7 @@
 """Invitations from the outside, through admin URLs: who may create, submit, approve and send
 them, the test message to oneself, the preview, scheduled sending, and what admin counts."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -343,7 +344,7 @@ def _edit(client, mailing, **changes):
         "kind": mailing.kind,
         # As a browser sends the form: every language, lines ending in CRLF.
         **{
-            f"{field}_{code}": getattr(mailing, f"{field}_{code}").replace("\n", "\r\n")
+            f"{field}_{code}": re.sub(r"\r?\n", "\r\n", getattr(mailing, f"{field}_{code}"))
             for field in ("subject", "body")
             for code in ("en", "fr", "es", "ar")
         },
