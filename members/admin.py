@@ -27,7 +27,16 @@ from a4ep_portal.services import record_edit
 from a4ep_portal.workflow import WorkflowError
 
 from .addresses import parse_addresses
-from .models import Delivery, Mailing, MailKind, Member, Organisation, User
+from .models import (
+    CURATED_KINDS,
+    Delivery,
+    Mailing,
+    MailKind,
+    Member,
+    OneOffMessage,
+    Organisation,
+    User,
+)
 from .services import (
     MailingError,
     audience_size,
@@ -107,9 +116,6 @@ def _count(status: str) -> Count:
 
 
 STYLE = re.compile(r'\sstyle="[^"]*"')
-
-# What editors write in admin; confirmations and reminders are the portal's own.
-CURATED_KINDS = (MailKind.INVITATION, MailKind.SUMMARY, MailKind.NEWS)
 
 
 class MailingForm(forms.ModelForm):
@@ -199,18 +205,8 @@ class MailingAdmin(WorkflowAdminMixin, TranslationAdmin):
     move_service = staticmethod(_move)
     confirm_moves = frozenset({"approve", "publish"})  # both send, or schedule sending
     inlines = [WorkflowEventInline]
-    list_display = [
-        "subject",
-        "kind",
-        "audience",
-        "state",
-        "sent_at",
-        "queued",
-        "sending",
-        "sent",
-        "failed",
-        "skipped",
-    ]
+    # One "sent" column (when); the deliveries column counts what became of each message.
+    list_display = ["subject", "kind", "audience", "state", "sent_at", "deliveries"]
     list_filter = ["kind", "state", "audience"]
     search_fields = in_every_language("subject")
     date_hierarchy = "created_at"
@@ -228,12 +224,8 @@ class MailingAdmin(WorkflowAdminMixin, TranslationAdmin):
     actions = ["retry_failed"]
 
     def get_queryset(self, request):
-        statuses = Delivery.Status
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(**{f"{status}_count": _count(status) for status in statuses.values})
-        )
+        # Curated mailings only: the portal's one-off messages have their own list.
+        return _with_counts(super().get_queryset(request).filter(kind__in=CURATED_KINDS))
 
     def workflow_moves(self, item, user) -> list:
         return [] if item.is_sent() else super().workflow_moves(item, user)  # gone out: final
@@ -458,31 +450,9 @@ class MailingAdmin(WorkflowAdminMixin, TranslationAdmin):
             or "—"
         )
 
-    def _deliveries_link(self, mailing: Mailing, status: str):
-        count = getattr(mailing, f"{status}_count", 0)
-        query = urlencode({"mailing__id__exact": mailing.pk, "status__exact": status})
-        url = f"{reverse('admin:members_delivery_changelist')}?{query}"
-        return format_html('<a href="{}">{}</a>', url, count)
-
-    @admin.display(description=_("queued"))
-    def queued(self, mailing):
-        return self._deliveries_link(mailing, Delivery.Status.QUEUED)
-
-    @admin.display(description=_("sending"))
-    def sending(self, mailing):
-        return self._deliveries_link(mailing, Delivery.Status.SENDING)
-
-    @admin.display(description=_("sent"))
-    def sent(self, mailing):
-        return self._deliveries_link(mailing, Delivery.Status.SENT)
-
-    @admin.display(description=_("failed"))
-    def failed(self, mailing):
-        return self._deliveries_link(mailing, Delivery.Status.FAILED)
-
-    @admin.display(description=_("skipped (opted out)"))
-    def skipped(self, mailing):
-        return self._deliveries_link(mailing, Delivery.Status.SKIPPED)
+    @admin.display(description=_("deliveries"))
+    def deliveries(self, mailing):
+        return _delivery_summary(mailing)
 
     @admin.display(description=_("deliveries"))
     def counts(self, mailing):
@@ -490,7 +460,7 @@ class MailingAdmin(WorkflowAdminMixin, TranslationAdmin):
             " · ",
             "{} {}",
             (
-                (self._deliveries_link(mailing, status), label.lower())
+                (_deliveries_link(mailing, status), label.lower())
                 for status, label in Delivery.Status.choices
             ),
         )
@@ -504,6 +474,35 @@ class MailingAdmin(WorkflowAdminMixin, TranslationAdmin):
         return request.user.has_perm("members.change_delivery")
 
 
+def _with_counts(queryset):
+    return queryset.annotate(
+        **{f"{status}_count": _count(status) for status in Delivery.Status.values}
+    )
+
+
+def _deliveries_link(mailing: Mailing, status: str):
+    count = getattr(mailing, f"{status}_count", 0)
+    query = urlencode({"mailing__id__exact": mailing.pk, "status__exact": status})
+    url = f"{reverse('admin:members_delivery_changelist')}?{query}"
+    return format_html('<a href="{}">{}</a>', url, count)
+
+
+def _delivery_summary(mailing: Mailing):
+    """The statuses that have deliveries, with their counts: "310 sent · 2 failed"."""
+    return (
+        format_html_join(
+            " · ",
+            "{} {}",
+            (
+                (_deliveries_link(mailing, status), label.lower())
+                for status, label in Delivery.Status.choices
+                if getattr(mailing, f"{status}_count", 0)
+            ),
+        )
+        or "—"
+    )
+
+
 def _when(moment) -> str:
     """A time as organisers read it: in their zone, with the zone named."""
     return f"{date_format(localtime(moment), 'DATETIME_FORMAT')} ({get_current_timezone_name()})"
@@ -515,6 +514,48 @@ def _report_retry(model_admin, request, count: int) -> None:
         ngettext("%d delivery queued again.", "%d deliveries queued again.", count) % count,
         messages.SUCCESS,
     )
+
+
+@admin.register(OneOffMessage)
+class OneOffMessageAdmin(admin.ModelAdmin):
+    """The portal's own messages to one member each: confirmations, reminders, account mail
+    and organisers' test messages. Written and sent by the portal; read-only here."""
+
+    list_display = ["subject", "kind", "recipient", "dialogue", "sent_at", "deliveries"]
+    list_filter = ["kind", "dialogue"]
+    list_select_related = ["recipient__user", "dialogue"]
+    search_fields = ["subject", "recipient__user__email"]
+    date_hierarchy = "created_at"
+    fields = [
+        "kind",
+        "subject",
+        "body",
+        "recipient",
+        "dialogue",
+        "created_by",
+        "created_at",
+        "sent_at",
+        "counts",
+    ]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return _with_counts(super().get_queryset(request).exclude(kind__in=CURATED_KINDS))
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # the counts and the members' history must stay true
+
+    @admin.display(description=_("deliveries"))
+    def deliveries(self, message):
+        return _delivery_summary(message)
+
+    counts = deliveries
 
 
 @admin.register(Delivery)

@@ -15,7 +15,12 @@ from a4ep_portal.workflow import State
 from dialogues.models import Dialogue
 from dialogues.services import draft_invitation
 from members.models import Delivery, Mailing, MailKind, Member
-from members.services import audience_size, send_scheduled_mailings
+from members.services import (
+    audience_size,
+    send_mailing,
+    send_scheduled_mailings,
+    send_transactional,
+)
 from tests.factories import DialogueFactory, OrganisationFactory, UserFactory, utc
 from tests.html import visible_text
 
@@ -563,3 +568,60 @@ def test_preview_and_test_buttons_save_the_typed_text_first(
     with django_capture_on_commit_callbacks(execute=True):
         _edit(client, invitation, subject_en="Invitation: typed just now", _test="1")
     assert [m.subject for m in mail.outbox] == ["[Test] Invitation: typed just now"]
+
+
+def _column_headers(page: str) -> list[str]:
+    head = page.split("<thead>")[1].split("</thead>")[0]
+    return [visible_text(cell) for cell in re.findall(r"<th[^>]*>(.*?)</th>", head, re.DOTALL)]
+
+
+def test_curated_mailings_and_one_off_messages_have_a_list_each(
+    client, invitation, editor, django_capture_on_commit_callbacks
+):
+    reader = UserFactory(email="reader@example.org").member
+    with django_capture_on_commit_callbacks(execute=True):
+        send_transactional(reader, subject="Your registration is confirmed", body="See you.")
+        send_mailing(
+            Mailing.objects.create(
+                kind=MailKind.SUMMARY,
+                subject="What we heard",
+                body="Thank you.",
+                audience=Mailing.Audience.ALL_MEMBERS,
+                state=State.APPROVED,
+            )
+        )
+    log_in(client, editor)
+
+    page = client.get("/admin/members/mailing/").content.decode()
+    assert _column_headers(page) == [
+        "Subject",
+        "Kind",
+        "Audience",
+        "State",
+        "Sent",
+        "Deliveries",
+    ]
+    rows = re.findall(r'<th class="field-subject"><a [^>]*>([^<]*)</a>', page)
+    assert rows == ["What we heard", "Invitation: Accountability"]
+    summary = Mailing.objects.get(subject="What we heard")
+    assert summary.deliveries.filter(status="sent").count() == 2  # the reader and the editor
+    assert re.search(r'<td class="field-deliveries"><a [^>]*>2</a> sent</td>', page)
+
+    page = client.get("/admin/members/oneoffmessage/").content.decode()
+    rows = re.findall(r'<th class="field-subject"><a [^>]*>([^<]*)</a>', page)
+    assert rows == ["Your registration is confirmed"]
+    assert _column_headers(page) == [
+        "Subject",
+        "Kind",
+        "Recipient",
+        "Dialogue",
+        "Sent",
+        "Deliveries",
+    ]
+    # Read-only: the portal writes these.
+    message = Mailing.objects.get(kind=MailKind.TRANSACTIONAL)
+    assert client.get("/admin/members/oneoffmessage/add/").status_code == 403
+    page = client.get(f"/admin/members/oneoffmessage/{message.pk}/change/").content.decode()
+    assert 'name="_save"' not in page
+    # The curated list does not open it.
+    assert client.get(f"/admin/members/mailing/{message.pk}/change/").status_code == 302
