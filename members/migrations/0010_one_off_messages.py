@@ -4,23 +4,21 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('members', '0009_mailing_translations'),
+        ("members", "0009_mailing_translations"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='OneOffMessage',
-            fields=[
-            ],
+            name="OneOffMessage",
+            fields=[],
             options={
-                'verbose_name': 'one-off message',
-                'verbose_name_plural': 'one-off messages',
-                'proxy': True,
-                'indexes': [],
-                'constraints': [],
+                "verbose_name": "one-off message",
+                "verbose_name_plural": "one-off messages",
+                "proxy": True,
+                "indexes": [],
+                "constraints": [],
             },
-            bases=('members.mailing',),
+            bases=("members.mailing",),
         ),
     ]
