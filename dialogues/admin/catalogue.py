@@ -1,4 +1,5 @@
 import csv
+import zoneinfo
 from datetime import UTC
 
 from django.contrib import admin, messages
@@ -7,14 +8,20 @@ from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from a4ep_portal.languages import in_every_language
+from members.forms import TimeZoneField
 from members.services import MailingError
+from members.timezones import valid_zone
 
 from ..models import (
     BreakoutGroup,
@@ -69,13 +76,68 @@ def _count(status: str) -> Count:
     return Count("registrations", filter=Q(registrations__status=status))
 
 
+# Where members of the series often are, for the times shown next to a dialogue's start
+# until its own registrants' zones are known.
+SAMPLE_ZONES = ["Africa/Nairobi", "Asia/Dhaka", "America/Bogota", "Asia/Beirut"]
+
+
+def organiser_zone(request) -> str:
+    """The zone a new dialogue's times are entered in: the organiser's own, else UTC."""
+    member = getattr(request.user, "member", None)
+    return (valid_zone(member.time_zone) if member is not None else None) or "UTC"
+
+
+def entry_zone(request, object_id) -> str:
+    """The zone a dialogue form's times are read and shown in."""
+    if request.method == "POST":
+        chosen = valid_zone(request.POST.get("time_zone"))
+        if chosen:
+            return chosen
+    if object_id:
+        stored = Dialogue.objects.filter(pk=object_id).values_list("time_zone", flat=True)
+        zone = valid_zone(next(iter(stored), None))
+        if zone:
+            return zone
+    return organiser_zone(request)
+
+
+def in_zone(moment, zone: str) -> str:
+    local = moment.astimezone(zoneinfo.ZoneInfo(zone))
+    return f"{date_format(local, 'DATETIME_FORMAT')} ({zone.replace('_', ' ')})"
+
+
+def times_elsewhere(dialogue: Dialogue, count: int = 4) -> list[str]:
+    """The dialogue's start in UTC and in the zones of most of its registrants (else a few
+    where members often are), each with the day when it is not the dialogue's own day."""
+    own_day = dialogue.starts_at.astimezone(zoneinfo.ZoneInfo(dialogue.time_zone)).date()
+    registrants = (
+        Registration.objects.filter(dialogue=dialogue)
+        .exclude(status=Registration.Status.CANCELLED)
+        .exclude(member__time_zone__in=["UTC", dialogue.time_zone])
+        .values("member__time_zone")
+        .annotate(people=Count("pk"))
+        .order_by("-people", "member__time_zone")
+        .values_list("member__time_zone", flat=True)[:count]
+    )
+    zones = [zone for zone in registrants if valid_zone(zone)]
+    zones += [z for z in SAMPLE_ZONES if z not in zones and z != dialogue.time_zone]
+    lines = []
+    for zone in ["UTC", *zones[:count]]:
+        local = dialogue.starts_at.astimezone(zoneinfo.ZoneInfo(zone))
+        text = f"{zone.replace('_', ' ')} {date_format(local, 'TIME_FORMAT')}"
+        if local.date() != own_day:
+            text += f" ({date_format(local, 'MONTH_DAY_FORMAT')})"
+        lines.append(text)
+    return lines
+
+
 @admin.register(Dialogue)
 class DialogueAdmin(TranslationAdmin):
     list_display = [
         "title",
         "number",
         "series",
-        "starts_at",
+        "starts",
         "status",
         "capacity",
         "registrants",
@@ -90,9 +152,22 @@ class DialogueAdmin(TranslationAdmin):
     inlines = [SessionInline, DialogueSpeakerInline, BreakoutGroupInline]
     actions = ["cancel_dialogues", "assign_breakout_groups", "create_invitations"]
     change_form_template = "admin/dialogues/dialogue/change_form.html"
+    readonly_fields = ["times_elsewhere"]
     fieldsets = (
         (None, {"fields": ["series", "number", "title", "slug", "question", "status"]}),
-        (_("When and where"), {"fields": ["starts_at", "duration_minutes", "format", "venue"]}),
+        (
+            _("When and where"),
+            {
+                # The zone next to the start: the times of this form are entered in it.
+                "fields": [
+                    ("starts_at", "time_zone"),
+                    "times_elsewhere",
+                    "duration_minutes",
+                    "format",
+                    "venue",
+                ]
+            },
+        ),
         (_("About"), {"fields": ["description", "audience", "co_hosts"]}),
         (
             _("Registration"),
@@ -107,6 +182,41 @@ class DialogueAdmin(TranslationAdmin):
         ),
         (_("Participation"), {"fields": ["breakout_threshold"]}),
     )
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "time_zone":
+            return TimeZoneField(
+                label=capfirst(db_field.verbose_name),
+                help_text=db_field.help_text,
+                initial=organiser_zone(request),
+            )
+        if db_field.name in ("registration_opens_at", "registration_closes_at"):
+            kwargs["help_text"] = _("In the dialogue's time zone.")
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # The form's times are read and shown in the dialogue's zone (the one just chosen,
+        # when the form is sent), never silently in the organiser's or the server's.
+        zone = entry_zone(request, object_id)
+        with timezone.override(zoneinfo.ZoneInfo(zone)):
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+            if hasattr(response, "render"):
+                response.render()
+        return response
+
+    @admin.display(description=_("at that time elsewhere"))
+    def times_elsewhere(self, dialogue: Dialogue):
+        if dialogue.pk is None or dialogue.starts_at is None:
+            return _("Shown once saved.")
+        return format_html_join(
+            mark_safe(" · "),
+            "{}",
+            ((line,) for line in times_elsewhere(dialogue)),
+        )
+
+    @admin.display(description=_("starts at"), ordering="starts_at")
+    def starts(self, dialogue: Dialogue) -> str:
+        return in_zone(dialogue.starts_at, dialogue.time_zone)
 
     def get_urls(self):
         view = self.admin_site.admin_view(require_POST(self.invite_view))
