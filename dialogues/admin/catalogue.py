@@ -4,7 +4,9 @@ from datetime import UTC
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Count, Q
+from django.forms import Textarea
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
@@ -13,10 +15,11 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
-from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
+from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
 from a4ep_portal.languages import in_every_language
 from members.forms import TimeZoneField
@@ -44,11 +47,14 @@ from ..services import (
 from .participation import BreakoutGroupInline, run_sheet_link
 
 
-class SessionInline(TranslationTabularInline):
+class SessionInline(TranslationStackedInline):
+    # Stacked: a row of four titles and four descriptions (one per language) made the
+    # dialogue page 4,500 px wide.
     model = Session
     extra = 0
-    fields = ["order", "kind", "title", "duration_minutes", "description"]
+    fields = [("order", "kind", "duration_minutes"), "title", "description"]
     ordering = ["order", "pk"]
+    formfield_overrides = {models.TextField: {"widget": Textarea(attrs={"rows": 3, "cols": 60})}}
 
 
 class DialogueSpeakerInline(admin.TabularInline):
@@ -152,6 +158,10 @@ class DialogueAdmin(TranslationAdmin):
     inlines = [SessionInline, DialogueSpeakerInline, BreakoutGroupInline]
     actions = ["cancel_dialogues", "assign_breakout_groups", "create_invitations"]
     change_form_template = "admin/dialogues/dialogue/change_form.html"
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
     readonly_fields = ["times_elsewhere"]
     fieldsets = (
         (None, {"fields": ["series", "number", "title", "slug", "question", "status"]}),
@@ -370,15 +380,13 @@ CSV_COLUMNS = [
 
 @admin.register(Registration)
 class RegistrationAdmin(admin.ModelAdmin):
+    # What organisers look for first comes first, so that a 1,280 px screen shows it.
     list_display = [
         "member_name",
-        "member_email",
-        "organisation_name",
-        "dialogue",
-        "status",
-        "position",
+        "status_and_position",
         "attended",
-        "registered_at",
+        "registered",
+        "dialogue",
     ]
     list_filter = [
         "status",
@@ -437,17 +445,40 @@ class RegistrationAdmin(admin.ModelAdmin):
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
+    def get_list_display(self, request):
+        # Filtered to one dialogue (the link from the dialogue list), its column says nothing.
+        if "dialogue__id__exact" in request.GET:
+            return [name for name in self.list_display if name != "dialogue"]
+        return self.list_display
+
     @admin.display(description=_("name"), ordering="member__user__last_name")
     def member_name(self, registration: Registration) -> str:
-        return registration.member.user.get_full_name() if registration.member else "—"
+        if registration.member is None:
+            return "—"
+        user = registration.member.user
+        return format_html(
+            '{}<br><span class="address">{}</span><br><span class="address">{}</span>',
+            user.get_full_name() or "—",
+            user.email,
+            registration.organisation_name,
+        )
 
-    @admin.display(description=_("e-mail"), ordering="member__user__email")
-    def member_email(self, registration: Registration) -> str:
-        return registration.member.user.email if registration.member else "—"
+    @admin.display(description=_("status"), ordering="status")
+    def status_and_position(self, registration: Registration) -> str:
+        position = registration.waitlist_position()
+        if position:
+            return _("%(status)s (number %(position)d)") % {
+                "status": registration.get_status_display(),
+                "position": position,
+            }
+        return registration.get_status_display()
 
-    @admin.display(description=_("waiting-list position"))
-    def position(self, registration: Registration):
-        return registration.waitlist_position() or "—"
+    @admin.display(description=_("registered"), ordering="registered_at")
+    def registered(self, registration: Registration) -> str:
+        return date_format(localtime(registration.registered_at), "SHORT_DATETIME_FORMAT")
 
     def changelist_view(self, request, extra_context=None):
         response = super().changelist_view(request, extra_context)
