@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.http import urlencode
+from django.utils.timezone import get_current_timezone_name
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -84,6 +85,17 @@ class WorkflowAdminMixin:
     note_service = None
     move_service = None
     confirm_moves: frozenset[str] = frozenset()
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        field = form.base_fields.get("publish_at")
+        if field is not None:  # never silently in some zone: name the organiser's
+            zone = _("In your time zone, %(zone)s.") % {"zone": get_current_timezone_name()}
+            field.help_text = f"{field.help_text} {zone}".strip()
+        return form
 
     def get_urls(self):
         opts = self.model._meta

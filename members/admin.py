@@ -111,6 +111,25 @@ class MemberAdmin(admin.ModelAdmin):
     list_filter = ["country"]
 
 
+ONE_OFF_KINDS = tuple(kind for kind in MailKind if kind not in CURATED_KINDS)
+
+
+def kind_filter(kinds) -> type[admin.SimpleListFilter]:
+    """A "kind" filter that offers only the kinds its list holds."""
+
+    class KindFilter(admin.SimpleListFilter):
+        title = _("kind")
+        parameter_name = "kind"
+
+        def lookups(self, request, model_admin):
+            return [(kind.value, kind.label) for kind in kinds]
+
+        def queryset(self, request, queryset):
+            return queryset.filter(kind=self.value()) if self.value() else queryset
+
+    return KindFilter
+
+
 def _count(status: str) -> Count:
     return Count("deliveries", filter=Q(deliveries__status=status))
 
@@ -207,7 +226,7 @@ class MailingAdmin(WorkflowAdminMixin, TranslationAdmin):
     inlines = [WorkflowEventInline]
     # One "sent" column (when); the deliveries column counts what became of each message.
     list_display = ["subject", "kind", "audience", "state", "sent_at", "deliveries"]
-    list_filter = ["kind", "state", "audience"]
+    list_filter = [kind_filter(CURATED_KINDS), "state", "audience"]
     search_fields = in_every_language("subject")
     date_hierarchy = "created_at"
     autocomplete_fields = ["recipient", "dialogue"]
@@ -521,8 +540,9 @@ class OneOffMessageAdmin(admin.ModelAdmin):
     """The portal's own messages to one member each: confirmations, reminders, account mail
     and organisers' test messages. Written and sent by the portal; read-only here."""
 
-    list_display = ["subject", "kind", "recipient", "dialogue", "sent_at", "deliveries"]
-    list_filter = ["kind", "dialogue"]
+    # What became of it first, so that a 1,280 px screen shows it; the dialogue is a filter.
+    list_display = ["subject", "sent_at", "deliveries", "recipient", "kind"]
+    list_filter = [kind_filter(ONE_OFF_KINDS), "dialogue"]
     list_select_related = ["recipient__user", "dialogue"]
     search_fields = ["subject", "recipient__user__email"]
     date_hierarchy = "created_at"

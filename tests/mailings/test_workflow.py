@@ -21,7 +21,13 @@ from members.services import (
     send_scheduled_mailings,
     send_transactional,
 )
-from tests.factories import DialogueFactory, OrganisationFactory, UserFactory, utc
+from tests.factories import (
+    DialogueFactory,
+    EditorFactory,
+    OrganisationFactory,
+    UserFactory,
+    utc,
+)
 from tests.html import visible_text
 
 pytestmark = pytest.mark.django_db
@@ -603,6 +609,7 @@ def test_curated_mailings_and_one_off_messages_have_a_list_each(
     ]
     rows = re.findall(r'<th class="field-subject"><a [^>]*>([^<]*)</a>', page)
     assert rows == ["What we heard", "Invitation: Accountability"]
+    assert "Transactional (always sent)" not in page  # the kind filter offers its own kinds
     summary = Mailing.objects.get(subject="What we heard")
     assert summary.deliveries.filter(status="sent").count() == 2  # the reader and the editor
     assert re.search(r'<td class="field-deliveries"><a [^>]*>2</a> sent</td>', page)
@@ -610,14 +617,8 @@ def test_curated_mailings_and_one_off_messages_have_a_list_each(
     page = client.get("/admin/members/oneoffmessage/").content.decode()
     rows = re.findall(r'<th class="field-subject"><a [^>]*>([^<]*)</a>', page)
     assert rows == ["Your registration is confirmed"]
-    assert _column_headers(page) == [
-        "Subject",
-        "Kind",
-        "Recipient",
-        "Dialogue",
-        "Sent",
-        "Deliveries",
-    ]
+    assert _column_headers(page) == ["Subject", "Sent", "Deliveries", "Recipient", "Kind"]
+    assert "Invitation to a new dialogue" not in page  # the kind filter offers its own kinds
     # Read-only: the portal writes these.
     message = Mailing.objects.get(kind=MailKind.TRANSACTIONAL)
     assert client.get("/admin/members/oneoffmessage/add/").status_code == 403
@@ -625,3 +626,11 @@ def test_curated_mailings_and_one_off_messages_have_a_list_each(
     assert 'name="_save"' not in page
     # The curated list does not open it.
     assert client.get(f"/admin/members/mailing/{message.pk}/change/").status_code == 302
+
+
+def test_send_at_names_the_zone_it_is_typed_in(client, db):
+    editor = EditorFactory(time_zone="Africa/Nairobi")
+    page = log_in(client, editor).get("/admin/members/mailing/add/").content.decode()
+    assert (
+        "Leave empty to send as soon as a publisher approves it. In your time zone, Africa/Nairobi."
+    ) in page
