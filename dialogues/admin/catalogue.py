@@ -236,10 +236,19 @@ class DialogueAdmin(TranslationAdmin):
         ]
 
     def invite_view(self, request, object_id):
-        """The "Create an invitation" button: a draft invitation, opened for editing."""
+        """Create an invitation: a draft invitation, opened for editing."""
         dialogue = get_object_or_404(Dialogue, pk=object_id)
         if not self.has_view_or_change_permission(request, dialogue):
             raise PermissionDenied
+        return self._invite(request, dialogue)
+
+    def response_change(self, request, obj):
+        # "Save and create an invitation" at the bottom of the form: the changes are saved.
+        if "_invite" in request.POST:
+            return self._invite(request, obj)
+        return super().response_change(request, obj)
+
+    def _invite(self, request, dialogue: Dialogue):
         try:
             mailing = draft_invitation(dialogue, actor=request.user)
         except MailingError as error:

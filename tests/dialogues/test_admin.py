@@ -8,6 +8,7 @@ import pytest
 from django.contrib.sites.models import Site
 
 from dialogues.models import Dialogue, Session
+from members.models import Mailing
 from tests.factories import (
     DialogueFactory,
     EditorFactory,
@@ -330,6 +331,20 @@ def test_editor_changes_a_dialogue(client, dialogue):
     assert dialogue.title == "Accountability, again"
     assert dialogue.ends_at - dialogue.starts_at == timedelta(minutes=90)
     assert dialogue.sessions.count() == 2
+
+
+def test_save_and_create_an_invitation_keeps_the_typed_title(client, dialogue):
+    client.force_login(EditorFactory())
+    data = _add_form(title_en="Accountability to communities", slug="accountability", number="2")
+    data["_invite"] = "1"
+
+    response = client.post(change_url(dialogue), data)
+
+    mailing = Mailing.objects.get()
+    assert response["Location"] == f"/admin/members/mailing/{mailing.pk}/change/"
+    dialogue.refresh_from_db()
+    assert dialogue.title == "Accountability to communities"
+    assert mailing.subject == "Invitation: Accountability to communities"
 
 
 def test_editor_cannot_delete_a_dialogue(client, dialogue):
