@@ -540,6 +540,9 @@ class OneOffMessageAdmin(admin.ModelAdmin):
     """The portal's own messages to one member each: confirmations, reminders, account mail
     and organisers' test messages. Written and sent by the portal; read-only here."""
 
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
     # What became of it first, so that a 1,280 px screen shows it; the dialogue is a filter.
     list_display = ["subject", "sent_at", "deliveries", "recipient", "kind"]
     list_filter = [kind_filter(ONE_OFF_KINDS), "dialogue"]
@@ -582,6 +585,9 @@ class OneOffMessageAdmin(admin.ModelAdmin):
 class DeliveryAdmin(admin.ModelAdmin):
     """Deliveries are written by the outbox only: readable here, and failed ones can be
     queued again."""
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
 
     list_display = ["address", "mailing", "status", "attempts", "last_error", "sent_at"]
     list_filter = ["status", "mailing__kind", "mailing"]

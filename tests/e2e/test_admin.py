@@ -9,6 +9,7 @@ from a4ep_portal.workflow import State
 from dialogues.models import Dialogue, Session
 from dialogues.services import draft_invitation
 from members.models import Mailing
+from members.services import send_transactional
 from papers.models import Paper
 from tests.factories import (
     DialogueFactory,
@@ -158,6 +159,7 @@ def test_dialogue_page_with_an_agenda_and_the_registrations_list_fit_1280_px(
             title=f"Perspectives from the country level, part {order}",
             description="Local and national actors share their experience. " * 3,
         )
+    publisher = PublisherFactory()
     for n in range(5):
         user = UserFactory(
             email=f"participant{n}.with.a.long.address@organisation-example.org",
@@ -169,7 +171,14 @@ def test_dialogue_page_with_an_agenda_and_the_registrations_list_fit_1280_px(
             member=user.member,
             organisation_name="Bangladesh Network of Local Humanitarian Organisations",
         )
-    page = staff_page(PublisherFactory())
+        send_transactional(
+            user.member,
+            subject=f"You are registered: {dialogue.title}",
+            body="See you there.",
+            dialogue=dialogue,
+        )
+    draft_invitation(dialogue, actor=publisher)
+    page = staff_page(publisher)
 
     page.goto(f"/admin/dialogues/dialogue/{dialogue.pk}/change/")
     expect(page.locator("#id_sessions-5-title_en")).to_have_value(
@@ -177,10 +186,29 @@ def test_dialogue_page_with_an_agenda_and_the_registrations_list_fit_1280_px(
     )
     assert _document_width(page) == 1280
 
-    page.goto("/admin/dialogues/registration/")
-    assert _document_width(page) == 1280
-    results = page.locator("#changelist .results").bounding_box()
-    for column in ("Status", "Attended", "Registered"):
-        header = page.locator("#result_list thead th", has_text=column).bounding_box()
-        assert header["x"] + header["width"] <= results["x"] + results["width"], column
+    for prefix in ("", "/ar"):
+        page.goto(f"{prefix}/admin/dialogues/registration/")
+        assert _document_width(page) == 1280
+        results = page.locator("#changelist .results").bounding_box()
+        for column in ("status_and_position", "attended", "registered"):
+            header = page.locator(f"#result_list thead th.column-{column}").bounding_box()
+            assert results["x"] <= header["x"], (prefix, column)
+            assert header["x"] + header["width"] <= results["x"] + results["width"], column
+
+    # Every list of these organisers' pages shows all its columns without scrolling sideways.
+    for address in ("dialogues/dialogue", "members/mailing", "members/oneoffmessage"):
+        for url in (f"/admin/{address}/", f"/ar/admin/{address}/"):
+            page.goto(url)
+            assert _document_width(page) == 1280, url
+            assert _results_overflow(page) == 0, url
+    page.goto("/admin/members/delivery/")
+    assert _results_overflow(page) == 0
     assert Dialogue.objects.count() == 1
+
+
+def _results_overflow(page) -> int:
+    """How far a list's table sticks out of its box (which would scroll it sideways)."""
+    return page.evaluate(
+        "(() => { const box = document.querySelector('#changelist .results');"
+        " return box.scrollWidth - box.clientWidth; })()"
+    )
