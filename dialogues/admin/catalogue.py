@@ -12,8 +12,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
@@ -112,10 +111,10 @@ def in_zone(moment, zone: str) -> str:
     return f"{date_format(local, 'DATETIME_FORMAT')} ({zone.replace('_', ' ')})"
 
 
-def times_elsewhere(dialogue: Dialogue, count: int = 4) -> list[str]:
-    """The dialogue's start in UTC and in the zones of most of its registrants (else a few
-    where members often are), each with the day when it is not the dialogue's own day."""
-    own_day = dialogue.starts_at.astimezone(zoneinfo.ZoneInfo(dialogue.time_zone)).date()
+def elsewhere_zones(dialogue: Dialogue, count: int = 4) -> list[str]:
+    """The zones of most of the dialogue's registrants, else a few where members often are."""
+    if dialogue.pk is None:
+        return SAMPLE_ZONES[:count]
     registrants = (
         Registration.objects.filter(dialogue=dialogue)
         .exclude(status=Registration.Status.CANCELLED)
@@ -127,8 +126,15 @@ def times_elsewhere(dialogue: Dialogue, count: int = 4) -> list[str]:
     )
     zones = [zone for zone in registrants if valid_zone(zone)]
     zones += [z for z in SAMPLE_ZONES if z not in zones and z != dialogue.time_zone]
+    return zones[:count]
+
+
+def times_elsewhere(dialogue: Dialogue) -> list[str]:
+    """The dialogue's start in UTC and in elsewhere_zones(), each with the day when it is not
+    the dialogue's own day."""
+    own_day = dialogue.starts_at.astimezone(zoneinfo.ZoneInfo(dialogue.time_zone)).date()
     lines = []
-    for zone in ["UTC", *zones[:count]]:
+    for zone in ["UTC", *elsewhere_zones(dialogue)]:
         local = dialogue.starts_at.astimezone(zoneinfo.ZoneInfo(zone))
         text = f"{zone.replace('_', ' ')} {date_format(local, 'TIME_FORMAT')}"
         if local.date() != own_day:
@@ -161,6 +167,7 @@ class DialogueAdmin(TranslationAdmin):
 
     class Media:
         css = {"all": ["css/admin.css"]}
+        js = ["js/admin-times.js"]
 
     readonly_fields = ["times_elsewhere"]
     fieldsets = (
@@ -216,13 +223,13 @@ class DialogueAdmin(TranslationAdmin):
 
     @admin.display(description=_("at that time elsewhere"))
     def times_elsewhere(self, dialogue: Dialogue):
+        # The zones go along for the few lines of JavaScript that update it as one types.
+        zones = " ".join(["UTC", *elsewhere_zones(dialogue)])
         if dialogue.pk is None or dialogue.starts_at is None:
-            return _("Shown once saved.")
-        return format_html_join(
-            mark_safe(" · "),
-            "{}",
-            ((line,) for line in times_elsewhere(dialogue)),
-        )
+            text = _("Shown once saved.")
+        else:
+            text = " · ".join(times_elsewhere(dialogue))
+        return format_html('<span class="times-elsewhere" data-zones="{}">{}</span>', zones, text)
 
     @admin.display(description=_("no."), ordering="number")
     def number_in_series(self, dialogue: Dialogue) -> int:

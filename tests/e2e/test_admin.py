@@ -135,12 +135,18 @@ def test_organiser_in_nairobi_typing_13_00_stores_10_00_utc(staff_page, transact
     expect(page.locator(".timezonewarning:visible")).to_have_count(0)
     page.get_by_label("Time zone:").select_option("Africa/Nairobi")
     page.locator("#id_starts_at_1").fill("13:00")
+    # Before saving: the moment in UTC and where members often are.
+    expect(page.locator(".times-elsewhere")).to_have_text(
+        "UTC 10:00 · Asia/Dhaka 16:00 · America/Bogota 05:00 · Asia/Beirut 12:00"
+    )
     page.get_by_role("button", name="Save and continue editing").click()
 
     dialogue.refresh_from_db()
     assert (dialogue.starts_at, dialogue.time_zone) == (utc(2099, 1, 14, 10, 0), "Africa/Nairobi")
     expect(page.locator("#id_starts_at_1")).to_have_value("13:00:00")
-    expect(page.locator(".field-times_elsewhere")).to_contain_text("UTC 10:00")
+    expect(page.locator(".times-elsewhere")).to_have_text(
+        "UTC 10:00 · Asia/Dhaka 16:00 · America/Bogota 05:00 · Asia/Beirut 12:00"
+    )
 
 
 def _document_width(page) -> int:
