@@ -3,14 +3,18 @@ moves the user may make as buttons. The app's services do the work."""
 
 from django.contrib import admin, messages
 from django.contrib.contenttypes.admin import GenericTabularInline
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import path
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.http import urlencode
+from django.utils.timezone import get_current_timezone_name
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from .models import WorkflowEvent
-from .workflow import WorkflowError, allowed_moves
+from .workflow import MOVES, WorkflowError, allowed_moves, check_move
 
 
 class WorkflowEventInline(GenericTabularInline):
@@ -30,35 +34,112 @@ class WorkflowEventInline(GenericTabularInline):
         return False
 
 
+def _normalised(value):
+    if isinstance(value, str):
+        return value.replace("\r\n", "\n").strip()
+    return value
+
+
+def changed_fields(form) -> list[str]:
+    """The fields whose stored value a valid change form changes. Django's changed_data
+    counts a text that differs only in line endings (browsers send CRLF) or surrounding
+    spaces, which would make a publisher who changed nothing the item's last editor, unable
+    to approve it."""
+    if "_changed_fields" not in form.__dict__:
+        item = form.instance
+        stored = type(item)._default_manager.filter(pk=item.pk).first()
+        changed = []
+        for name in form.changed_data:
+            try:
+                field = item._meta.get_field(name)
+            except FieldDoesNotExist:
+                changed.append(name)
+                continue
+            if (
+                stored is None
+                or field.many_to_many
+                or _normalised(field.value_from_object(stored))
+                != _normalised(field.value_from_object(item))
+            ):
+                changed.append(name)
+        form._changed_fields = changed
+    return form._changed_fields
+
+
+def content_changed(form) -> bool:
+    return bool(changed_fields(form))
+
+
 class WorkflowAdminMixin:
     """Mix into a ModelAdmin of a PublishableModel. Set the app's services:
     `save_service(item, *, actor, created)`, `note_service(item, *, actor)` (a change made in
-    an inline only) and `move_service(item, move, *, actor, note)`."""
+    an inline only) and `move_service(item, move, *, actor, note)`.
+
+    The move buttons sit at the bottom of the change form and submit it: the typed changes are
+    saved first (a form with errors is shown again, unmoved), then the move is made. Moves in
+    `confirm_moves` (those that mail people) go through a confirmation page that says what
+    will happen; `confirmation(item, move, user)` describes it."""
 
     change_form_template = "admin/workflow_change_form.html"
     save_service = None
     note_service = None
     move_service = None
+    confirm_moves: frozenset[str] = frozenset()
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        field = form.base_fields.get("publish_at")
+        if field is not None:  # never silently in some zone: name the organiser's
+            zone = _("In your time zone, %(zone)s.") % {"zone": get_current_timezone_name()}
+            field.help_text = f"{field.help_text} {zone}".strip()
+        return form
 
     def get_urls(self):
         opts = self.model._meta
-        view = self.admin_site.admin_view(require_POST(self.move_view))
+        prefix = f"{opts.app_label}_{opts.model_name}"
+        view = self.admin_site.admin_view
         return [
             path(
-                "<path:object_id>/move/",
-                view,
-                name=f"{opts.app_label}_{opts.model_name}_move",
+                "<path:object_id>/move/", view(require_POST(self.move_view)), name=f"{prefix}_move"
+            ),
+            path(
+                "<path:object_id>/confirm/<str:move>/",
+                view(require_GET(self.confirm_view)),
+                name=f"{prefix}_confirm",
             ),
             *super().get_urls(),
         ]
 
-    def move_view(self, request, object_id):
+    def _item_or_deny(self, request, object_id):
         item = get_object_or_404(self.model, pk=object_id)
         if not self.has_view_or_change_permission(request, item):
             raise PermissionDenied
+        return item
+
+    def _change_url(self, item) -> str:
+        opts = self.model._meta
+        return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[item.pk])
+
+    def _confirm_redirect(self, item, move: str, note: str):
+        opts = self.model._meta
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_confirm", args=[item.pk, move])
+        return redirect(f"{url}?{urlencode({'note': note})}" if note else url)
+
+    def move_view(self, request, object_id):
+        """A move from the confirmation page (or a bare form): a move that needs confirming
+        and comes without it is sent to its confirmation page, unmade."""
+        item = self._item_or_deny(request, object_id)
         move = request.POST.get("move", "")
+        note = request.POST.get("note", "").strip()
+        if move in self.confirm_moves and request.POST.get("confirmed") != "yes":
+            return self._confirm_redirect(item, move, note)
+        return self._make_move(request, item, move, note)
+
+    def _make_move(self, request, item, move: str, note: str):
         try:
-            note = request.POST.get("note", "").strip()
             type(self).move_service(item, move, actor=request.user, note=note)
         except WorkflowError as error:
             self.message_user(request, str(error), messages.ERROR)
@@ -69,8 +150,38 @@ class WorkflowAdminMixin:
                 % {"item": item, "state": item.get_state_display().lower()},
                 messages.SUCCESS,
             )
-        opts = self.model._meta
-        return redirect(f"admin:{opts.app_label}_{opts.model_name}_change", object_id)
+        return redirect(self._change_url(item))
+
+    def confirm_view(self, request, object_id, move):
+        """What the move will do, with a button that makes it; nothing changes here."""
+        item = self._item_or_deny(request, object_id)
+        if move not in self.confirm_moves:
+            raise Http404
+        try:
+            check_move(item, move, request.user)
+        except WorkflowError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return redirect(self._change_url(item))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": item,
+            "move": move,
+            "note": request.GET.get("note", "").strip()[:500],
+            "change_url": self._change_url(item),
+            **self.confirmation(item, move, request.user),
+        }
+        return TemplateResponse(request, "admin/workflow_confirm.html", context)
+
+    def confirmation(self, item, move: str, user) -> dict:
+        """The confirmation page's `title`, `lines` (what will happen), `button` (what it
+        says) and `error` (when the move cannot be made: no button then)."""
+        label = MOVES[move].label
+        return {"title": label, "lines": [], "button": label, "error": ""}
+
+    def button_label(self, item, move) -> str:
+        """What a move's button says; "…" when a confirmation page comes first."""
+        return f"{move.label}…" if move.name in self.confirm_moves else str(move.label)
 
     def workflow_moves(self, item, user) -> list:
         """The move buttons on the item's page."""
@@ -80,14 +191,29 @@ class WorkflowAdminMixin:
         extra_context = extra_context or {}
         item = self.get_object(request, object_id)
         if item is not None:
-            extra_context["workflow_moves"] = self.workflow_moves(item, request.user)
-            opts = self.model._meta
-            extra_context["workflow_move_url"] = f"admin:{opts.app_label}_{opts.model_name}_move"
+            extra_context["workflow_buttons"] = [
+                (move.name, self.button_label(item, move))
+                for move in self.workflow_moves(item, request.user)
+            ]
         return super().change_view(request, object_id, form_url, extra_context)
 
+    def response_change(self, request, obj):
+        # A move button of the change form: the changes are saved (the form was valid), so
+        # make the move now, or show its confirmation page.
+        move = request.POST.get("_move")
+        if move is None or "_popup" in request.POST:
+            return super().response_change(request, obj)
+        if getattr(request, "_workflow_edited", False):
+            self.message_user(request, _("Your changes were saved."), messages.SUCCESS)
+        note = request.POST.get("_move_note", "").strip()
+        if move in self.confirm_moves:
+            return self._confirm_redirect(obj, move, note)
+        return self._make_move(request, obj, move, note)
+
     def save_model(self, request, obj, form, change) -> None:
-        if change and not form.has_changed():
+        if change and not content_changed(form):
             return
+        request._workflow_edited = True
         type(self).save_service(obj, actor=request.user, created=not change)
 
     def save_related(self, request, form, formsets, change) -> None:
@@ -95,7 +221,9 @@ class WorkflowAdminMixin:
         inline_changed = any(
             formset.has_changed() for formset in formsets if formset.model is not WorkflowEvent
         )
-        if change and not form.has_changed() and inline_changed:
+        if inline_changed:
+            request._workflow_edited = True
+        if change and not content_changed(form) and inline_changed:
             type(self).note_service(form.instance, actor=request.user)
 
 

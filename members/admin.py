@@ -10,23 +10,34 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
+from django.utils.timezone import get_current_timezone_name, localtime, now
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 from modeltranslation.admin import TranslationAdmin
 
-from a4ep_portal.admin import WorkflowAdminMixin, WorkflowEventInline
+from a4ep_portal.admin import WorkflowAdminMixin, WorkflowEventInline, changed_fields
 from a4ep_portal.languages import in_every_language
 from a4ep_portal.middleware import keep_uncompressed
 from a4ep_portal.services import record_edit
 from a4ep_portal.workflow import WorkflowError
 
 from .addresses import parse_addresses
-from .models import Delivery, Mailing, MailKind, Member, Organisation, User
+from .models import (
+    CURATED_KINDS,
+    Delivery,
+    Mailing,
+    MailKind,
+    Member,
+    OneOffMessage,
+    Organisation,
+    User,
+)
 from .services import (
     MailingError,
     audience_size,
@@ -101,14 +112,30 @@ class MemberAdmin(admin.ModelAdmin):
     list_filter = ["country"]
 
 
+ONE_OFF_KINDS = tuple(kind for kind in MailKind if kind not in CURATED_KINDS)
+
+
+def kind_filter(kinds) -> type[admin.SimpleListFilter]:
+    """A "kind" filter that offers only the kinds its list holds."""
+
+    class KindFilter(admin.SimpleListFilter):
+        title = _("kind")
+        parameter_name = "kind"
+
+        def lookups(self, request, model_admin):
+            return [(kind.value, kind.label) for kind in kinds]
+
+        def queryset(self, request, queryset):
+            return queryset.filter(kind=self.value()) if self.value() else queryset
+
+    return KindFilter
+
+
 def _count(status: str) -> Count:
     return Count("deliveries", filter=Q(deliveries__status=status))
 
 
 STYLE = re.compile(r'\sstyle="[^"]*"')
-
-# What editors write in admin; confirmations and reminders are the portal's own.
-CURATED_KINDS = (MailKind.INVITATION, MailKind.SUMMARY, MailKind.NEWS)
 
 
 class MailingForm(forms.ModelForm):
@@ -196,20 +223,11 @@ class MailingAdmin(WorkflowAdminMixin, TranslationAdmin):
     save_service = staticmethod(save_mailing)
     note_service = staticmethod(lambda mailing, *, actor: record_edit(mailing, actor=actor))
     move_service = staticmethod(_move)
+    confirm_moves = frozenset({"approve", "publish"})  # both send, or schedule sending
     inlines = [WorkflowEventInline]
-    list_display = [
-        "subject",
-        "kind",
-        "audience",
-        "state",
-        "sent_at",
-        "queued",
-        "sending",
-        "sent",
-        "failed",
-        "skipped",
-    ]
-    list_filter = ["kind", "state", "audience"]
+    # One "sent" column (when); the deliveries column counts what became of each message.
+    list_display = ["subject", "kind", "audience", "state", "sent_at", "deliveries"]
+    list_filter = [kind_filter(CURATED_KINDS), "state", "audience"]
     search_fields = in_every_language("subject")
     date_hierarchy = "created_at"
     autocomplete_fields = ["recipient", "dialogue"]
@@ -226,28 +244,92 @@ class MailingAdmin(WorkflowAdminMixin, TranslationAdmin):
     actions = ["retry_failed"]
 
     def get_queryset(self, request):
-        statuses = Delivery.Status
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(**{f"{status}_count": _count(status) for status in statuses.values})
-        )
+        # Curated mailings only: the portal's one-off messages have their own list.
+        return _with_counts(super().get_queryset(request).filter(kind__in=CURATED_KINDS))
 
     def workflow_moves(self, item, user) -> list:
         return [] if item.is_sent() else super().workflow_moves(item, user)  # gone out: final
+
+    def button_label(self, item, move) -> str:
+        if move.name == "approve":
+            return _("Approve and send…")
+        if move.name == "publish":
+            return _("Send now…")
+        return super().button_label(item, move)
+
+    def confirmation(self, item, move: str, user) -> dict:
+        """Whom approving or sending mails, and when: now, or at the mailing's send time."""
+        try:
+            size = audience_size(item)
+        except MailingError as error:
+            return {"title": _("Approve and send"), "lines": [], "button": "", "error": str(error)}
+        later = move == "approve" and item.publish_at is not None and item.publish_at > now()
+        counted = _("Members who opted out of this kind of mail or are inactive are not counted.")
+        if later:
+            when = _when(item.publish_at)
+            lines = [
+                ngettext(
+                    "Approving schedules “%(subject)s”: it goes out at %(when)s to its audience "
+                    "as it is then (%(count)d recipient today).",
+                    "Approving schedules “%(subject)s”: it goes out at %(when)s to its audience "
+                    "as it is then (%(count)d recipients today).",
+                    size,
+                )
+                % {"subject": item.subject, "when": when, "count": size},
+                _("Until then it can still be withdrawn or sent back to draft."),
+            ]
+            button = ngettext(
+                "Approve and send to %(count)d recipient at %(when)s",
+                "Approve and send to %(count)d recipients at %(when)s",
+                size,
+            ) % {"count": size, "when": when}
+        else:
+            lines = [
+                ngettext(
+                    "This sends “%(subject)s” at once to %(count)d recipient. It cannot be "
+                    "called back.",
+                    "This sends “%(subject)s” at once to %(count)d recipients. It cannot be "
+                    "called back.",
+                    size,
+                )
+                % {"subject": item.subject, "count": size},
+            ]
+            label = (
+                ngettext(
+                    "Approve and send to %(count)d recipient now",
+                    "Approve and send to %(count)d recipients now",
+                    size,
+                )
+                if move == "approve"
+                else ngettext(
+                    "Send to %(count)d recipient now", "Send to %(count)d recipients now", size
+                )
+            )
+            button = label % {"count": size}
+        title = _("Approve and send") if move == "approve" else _("Send now")
+        return {"title": title, "lines": [*lines, counted], "button": button, "error": ""}
+
+    def response_change(self, request, obj):
+        # "Preview" and "Send me a test" at the bottom of the form: the changes are saved.
+        if "_preview" in request.POST:
+            return redirect("admin:members_mailing_preview", obj.pk)
+        if "_test" in request.POST:
+            return self.test_view(request, obj.pk)
+        return super().response_change(request, obj)
 
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)
         # A change to the original only, where translations exist, leaves those readers with
         # the old text: say so (the editor may mean it, so it is a warning, not an error).
+        changed = changed_fields(form) if change else []
         stale = {
             str(name)
             for field in ("subject", "body")
-            if change and f"{field}_en" in form.changed_data
+            if f"{field}_en" in changed
             for code, name in settings.LANGUAGES
             if code != "en"
             and form.cleaned_data.get(f"{field}_{code}")
-            and f"{field}_{code}" not in form.changed_data
+            and f"{field}_{code}" not in changed
         }
         if stale:
             self.message_user(
@@ -393,31 +475,9 @@ class MailingAdmin(WorkflowAdminMixin, TranslationAdmin):
             or "—"
         )
 
-    def _deliveries_link(self, mailing: Mailing, status: str):
-        count = getattr(mailing, f"{status}_count", 0)
-        query = urlencode({"mailing__id__exact": mailing.pk, "status__exact": status})
-        url = f"{reverse('admin:members_delivery_changelist')}?{query}"
-        return format_html('<a href="{}">{}</a>', url, count)
-
-    @admin.display(description=_("queued"))
-    def queued(self, mailing):
-        return self._deliveries_link(mailing, Delivery.Status.QUEUED)
-
-    @admin.display(description=_("sending"))
-    def sending(self, mailing):
-        return self._deliveries_link(mailing, Delivery.Status.SENDING)
-
-    @admin.display(description=_("sent"))
-    def sent(self, mailing):
-        return self._deliveries_link(mailing, Delivery.Status.SENT)
-
-    @admin.display(description=_("failed"))
-    def failed(self, mailing):
-        return self._deliveries_link(mailing, Delivery.Status.FAILED)
-
-    @admin.display(description=_("skipped (opted out)"))
-    def skipped(self, mailing):
-        return self._deliveries_link(mailing, Delivery.Status.SKIPPED)
+    @admin.display(description=_("deliveries"))
+    def deliveries(self, mailing):
+        return _delivery_summary(mailing)
 
     @admin.display(description=_("deliveries"))
     def counts(self, mailing):
@@ -425,7 +485,7 @@ class MailingAdmin(WorkflowAdminMixin, TranslationAdmin):
             " · ",
             "{} {}",
             (
-                (self._deliveries_link(mailing, status), label.lower())
+                (_deliveries_link(mailing, status), label.lower())
                 for status, label in Delivery.Status.choices
             ),
         )
@@ -455,6 +515,40 @@ def _uncompressed_if_join_link(response, mailing_id):
     return response
 
 
+def _with_counts(queryset):
+    return queryset.annotate(
+        **{f"{status}_count": _count(status) for status in Delivery.Status.values}
+    )
+
+
+def _deliveries_link(mailing: Mailing, status: str):
+    count = getattr(mailing, f"{status}_count", 0)
+    query = urlencode({"mailing__id__exact": mailing.pk, "status__exact": status})
+    url = f"{reverse('admin:members_delivery_changelist')}?{query}"
+    return format_html('<a href="{}">{}</a>', url, count)
+
+
+def _delivery_summary(mailing: Mailing):
+    """The statuses that have deliveries, with their counts: "310 sent · 2 failed"."""
+    return (
+        format_html_join(
+            " · ",
+            "{} {}",
+            (
+                (_deliveries_link(mailing, status), label.lower())
+                for status, label in Delivery.Status.choices
+                if getattr(mailing, f"{status}_count", 0)
+            ),
+        )
+        or "—"
+    )
+
+
+def _when(moment) -> str:
+    """A time as organisers read it: in their zone, with the zone named."""
+    return f"{date_format(localtime(moment), 'DATETIME_FORMAT')} ({get_current_timezone_name()})"
+
+
 def _report_retry(model_admin, request, count: int) -> None:
     model_admin.message_user(
         request,
@@ -463,10 +557,63 @@ def _report_retry(model_admin, request, count: int) -> None:
     )
 
 
+@admin.register(OneOffMessage)
+class OneOffMessageAdmin(admin.ModelAdmin):
+    """The portal's own messages to one member each: confirmations, reminders, account mail
+    and organisers' test messages. Written and sent by the portal; read-only here."""
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
+    # What became of it first, so that a 1,280 px screen shows it; the dialogue is a filter.
+    list_display = ["subject", "sent_at", "deliveries", "recipient", "kind"]
+    list_filter = [kind_filter(ONE_OFF_KINDS), "dialogue"]
+    list_select_related = ["recipient__user", "dialogue"]
+    search_fields = ["subject", "recipient__user__email"]
+    date_hierarchy = "created_at"
+    fields = [
+        "kind",
+        "subject",
+        "body",
+        "recipient",
+        "dialogue",
+        "created_by",
+        "created_at",
+        "sent_at",
+        "counts",
+    ]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return _with_counts(super().get_queryset(request).exclude(kind__in=CURATED_KINDS))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        return _uncompressed_if_join_link(response, object_id)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # the counts and the members' history must stay true
+
+    @admin.display(description=_("deliveries"))
+    def deliveries(self, message):
+        return _delivery_summary(message)
+
+    counts = deliveries
+
+
 @admin.register(Delivery)
 class DeliveryAdmin(admin.ModelAdmin):
     """Deliveries are written by the outbox only: readable here, and failed ones can be
     queued again."""
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
 
     list_display = ["address", "mailing", "status", "attempts", "last_error", "sent_at"]
     list_filter = ["status", "mailing__kind", "mailing"]

@@ -22,6 +22,7 @@ def name_the_site(sender, **kwargs) -> None:
 EDITOR_PERMISSIONS = [
     ("members", "mailing", ("view", "add", "change")),
     ("members", "delivery", ("view",)),
+    ("members", "oneoffmessage", ("view",)),
 ]
 PUBLISHER_PERMISSIONS = [
     ("members", "mailing", ("publish",)),

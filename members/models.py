@@ -385,6 +385,20 @@ class Mailing(PublishableModel):
         return not self.is_sent() and (not self.needs_approval() or self.state == State.APPROVED)
 
 
+# What editors write in admin and publishers approve; the rest are one-off messages.
+CURATED_KINDS = (MailKind.INVITATION, MailKind.SUMMARY, MailKind.NEWS)
+
+
+class OneOffMessage(Mailing):
+    """The portal's own messages to one member each (confirmations, reminders, account mail,
+    organisers' test messages), listed apart from the curated mailings in admin."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("one-off message")
+        verbose_name_plural = _("one-off messages")
+
+
 class MailAttachment(models.Model):
     """A file sent with every message of a mailing (a registrant's .ics, for one)."""
 

@@ -1,22 +1,31 @@
 import csv
+import zoneinfo
 from datetime import UTC
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Count, Q
+from django.forms import Textarea
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.text import capfirst
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
-from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
+from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
 from a4ep_portal.access import organiser_may
 from a4ep_portal.languages import in_every_language
 from a4ep_portal.middleware import keep_uncompressed
+from members.forms import TimeZoneField
 from members.services import MailingError
+from members.timezones import valid_zone
 
 from ..models import (
     VIEW_JOIN_LINK,
@@ -40,11 +49,14 @@ from ..services import (
 from .participation import BreakoutGroupInline, run_sheet_link
 
 
-class SessionInline(TranslationTabularInline):
+class SessionInline(TranslationStackedInline):
+    # Stacked: a row of four titles and four descriptions (one per language) made the
+    # dialogue page 4,500 px wide.
     model = Session
     extra = 0
-    fields = ["order", "kind", "title", "duration_minutes", "description"]
+    fields = [("order", "kind", "duration_minutes"), "title", "description"]
     ordering = ["order", "pk"]
+    formfield_overrides = {models.TextField: {"widget": Textarea(attrs={"rows": 3, "cols": 60})}}
 
 
 class DialogueSpeakerInline(admin.TabularInline):
@@ -72,13 +84,75 @@ def _count(status: str) -> Count:
     return Count("registrations", filter=Q(registrations__status=status))
 
 
+# Where members of the series often are, for the times shown next to a dialogue's start
+# until its own registrants' zones are known.
+SAMPLE_ZONES = ["Africa/Nairobi", "Asia/Dhaka", "America/Bogota", "Asia/Beirut"]
+
+
+def organiser_zone(request) -> str:
+    """The zone a new dialogue's times are entered in: the organiser's own, else UTC."""
+    member = getattr(request.user, "member", None)
+    return (valid_zone(member.time_zone) if member is not None else None) or "UTC"
+
+
+def entry_zone(request, object_id) -> str:
+    """The zone a dialogue form's times are read and shown in."""
+    if request.method == "POST":
+        chosen = valid_zone(request.POST.get("time_zone"))
+        if chosen:
+            return chosen
+    if object_id:
+        stored = Dialogue.objects.filter(pk=object_id).values_list("time_zone", flat=True)
+        zone = valid_zone(next(iter(stored), None))
+        if zone:
+            return zone
+    return organiser_zone(request)
+
+
+def in_zone(moment, zone: str) -> str:
+    local = moment.astimezone(zoneinfo.ZoneInfo(zone))
+    return f"{date_format(local, 'DATETIME_FORMAT')} ({zone.replace('_', ' ')})"
+
+
+def elsewhere_zones(dialogue: Dialogue, count: int = 4) -> list[str]:
+    """The zones of most of the dialogue's registrants, else a few where members often are."""
+    if dialogue.pk is None:
+        return SAMPLE_ZONES[:count]
+    registrants = (
+        Registration.objects.filter(dialogue=dialogue)
+        .exclude(status=Registration.Status.CANCELLED)
+        .exclude(member__time_zone__in=["UTC", dialogue.time_zone])
+        .values("member__time_zone")
+        .annotate(people=Count("pk"))
+        .order_by("-people", "member__time_zone")
+        .values_list("member__time_zone", flat=True)[:count]
+    )
+    zones = [zone for zone in registrants if valid_zone(zone)]
+    zones += [z for z in SAMPLE_ZONES if z not in zones and z != dialogue.time_zone]
+    return zones[:count]
+
+
+def times_elsewhere(dialogue: Dialogue) -> list[str]:
+    """The dialogue's start in UTC and in elsewhere_zones(), each with the day when it is not
+    the dialogue's own day."""
+    own_day = dialogue.starts_at.astimezone(zoneinfo.ZoneInfo(dialogue.time_zone)).date()
+    lines = []
+    for zone in ["UTC", *elsewhere_zones(dialogue)]:
+        local = dialogue.starts_at.astimezone(zoneinfo.ZoneInfo(zone))
+        text = f"{zone.replace('_', ' ')} {date_format(local, 'TIME_FORMAT')}"
+        if local.date() != own_day:
+            text += f" ({date_format(local, 'MONTH_DAY_FORMAT')})"
+        lines.append(text)
+    return lines
+
+
 @admin.register(Dialogue)
 class DialogueAdmin(TranslationAdmin):
+    # The series is a filter, not a column, so that the list fits a 1,280 px screen.
     list_display = [
         "title",
-        "number",
-        "series",
-        "starts_at",
+        "number_in_series",
+        "starts",
         "status",
         "capacity",
         "registrants",
@@ -93,9 +167,27 @@ class DialogueAdmin(TranslationAdmin):
     inlines = [SessionInline, DialogueSpeakerInline, BreakoutGroupInline]
     actions = ["cancel_dialogues", "assign_breakout_groups", "create_invitations"]
     change_form_template = "admin/dialogues/dialogue/change_form.html"
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
+        js = ["js/admin-times.js"]
+
+    readonly_fields = ["times_elsewhere"]
     fieldsets = (
         (None, {"fields": ["series", "number", "title", "slug", "question", "status"]}),
-        (_("When and where"), {"fields": ["starts_at", "duration_minutes", "format", "venue"]}),
+        (
+            _("When and where"),
+            {
+                # The zone next to the start: the times of this form are entered in it.
+                "fields": [
+                    ("starts_at", "time_zone"),
+                    "times_elsewhere",
+                    "duration_minutes",
+                    "format",
+                    "venue",
+                ]
+            },
+        ),
         (_("About"), {"fields": ["description", "audience", "co_hosts"]}),
         (
             _("Registration"),
@@ -122,11 +214,45 @@ class DialogueAdmin(TranslationAdmin):
             for name, options in fieldsets
         ]
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "time_zone":
+            return TimeZoneField(
+                label=capfirst(db_field.verbose_name),
+                help_text=db_field.help_text,
+                initial=organiser_zone(request),
+            )
+        if db_field.name in ("registration_opens_at", "registration_closes_at"):
+            kwargs["help_text"] = _("In the dialogue's time zone.")
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # The form's times are read and shown in the dialogue's zone (the one just chosen,
+        # when the form is sent), never silently in the organiser's or the server's.
+        zone = entry_zone(request, object_id)
+        with timezone.override(zoneinfo.ZoneInfo(zone)):
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+            if hasattr(response, "render"):
+                response.render()
         # The form may carry the join link: never compressed (BREACH), like the site's pages.
-        return keep_uncompressed(
-            super().changeform_view(request, object_id, form_url, extra_context)
-        )
+        return keep_uncompressed(response)
+
+    @admin.display(description=_("at that time elsewhere"))
+    def times_elsewhere(self, dialogue: Dialogue):
+        # The zones go along for the few lines of JavaScript that update it as one types.
+        zones = " ".join(["UTC", *elsewhere_zones(dialogue)])
+        if dialogue.pk is None or dialogue.starts_at is None:
+            text = _("Shown once saved.")
+        else:
+            text = " · ".join(times_elsewhere(dialogue))
+        return format_html('<span class="times-elsewhere" data-zones="{}">{}</span>', zones, text)
+
+    @admin.display(description=_("no."), ordering="number")
+    def number_in_series(self, dialogue: Dialogue) -> int:
+        return dialogue.number
+
+    @admin.display(description=_("starts at"), ordering="starts_at")
+    def starts(self, dialogue: Dialogue) -> str:
+        return in_zone(dialogue.starts_at, dialogue.time_zone)
 
     def get_urls(self):
         view = self.admin_site.admin_view(require_POST(self.invite_view))
@@ -136,10 +262,19 @@ class DialogueAdmin(TranslationAdmin):
         ]
 
     def invite_view(self, request, object_id):
-        """The "Create an invitation" button: a draft invitation, opened for editing."""
+        """Create an invitation: a draft invitation, opened for editing."""
         dialogue = get_object_or_404(Dialogue, pk=object_id)
         if not self.has_view_or_change_permission(request, dialogue):
             raise PermissionDenied
+        return self._invite(request, dialogue)
+
+    def response_change(self, request, obj):
+        # "Save and create an invitation" at the bottom of the form: the changes are saved.
+        if "_invite" in request.POST:
+            return self._invite(request, obj)
+        return super().response_change(request, obj)
+
+    def _invite(self, request, dialogue: Dialogue):
         try:
             mailing = draft_invitation(dialogue, actor=request.user)
         except MailingError as error:
@@ -280,15 +415,13 @@ CSV_COLUMNS = [
 
 @admin.register(Registration)
 class RegistrationAdmin(admin.ModelAdmin):
+    # What organisers look for first comes first, so that a 1,280 px screen shows it.
     list_display = [
         "member_name",
-        "member_email",
-        "organisation_name",
-        "dialogue",
-        "status",
-        "position",
+        "status_and_position",
         "attended",
-        "registered_at",
+        "registered",
+        "dialogue",
     ]
     list_filter = [
         "status",
@@ -347,17 +480,40 @@ class RegistrationAdmin(admin.ModelAdmin):
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
+    def get_list_display(self, request):
+        # Filtered to one dialogue (the link from the dialogue list), its column says nothing.
+        if "dialogue__id__exact" in request.GET:
+            return [name for name in self.list_display if name != "dialogue"]
+        return self.list_display
+
     @admin.display(description=_("name"), ordering="member__user__last_name")
     def member_name(self, registration: Registration) -> str:
-        return registration.member.user.get_full_name() if registration.member else "—"
+        if registration.member is None:
+            return "—"
+        user = registration.member.user
+        return format_html(
+            '{}<br><span class="address">{}</span><br><span class="address">{}</span>',
+            user.get_full_name() or "—",
+            user.email,
+            registration.organisation_name,
+        )
 
-    @admin.display(description=_("e-mail"), ordering="member__user__email")
-    def member_email(self, registration: Registration) -> str:
-        return registration.member.user.email if registration.member else "—"
+    @admin.display(description=_("status"), ordering="status")
+    def status_and_position(self, registration: Registration) -> str:
+        position = registration.waitlist_position()
+        if position:
+            return _("%(status)s (number %(position)d)") % {
+                "status": registration.get_status_display(),
+                "position": position,
+            }
+        return registration.get_status_display()
 
-    @admin.display(description=_("waiting-list position"))
-    def position(self, registration: Registration):
-        return registration.waitlist_position() or "—"
+    @admin.display(description=_("registered"), ordering="registered_at")
+    def registered(self, registration: Registration) -> str:
+        return date_format(localtime(registration.registered_at), "SHORT_DATETIME_FORMAT")
 
     def changelist_view(self, request, extra_context=None):
         response = super().changelist_view(request, extra_context)

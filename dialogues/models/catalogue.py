@@ -11,7 +11,7 @@ from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
 from a4ep_portal.access import organiser_may
-from members.models import Organisation
+from members.models import Organisation, validate_time_zone
 
 # What organisers see on the site beyond the public, by the permission admin asks for it.
 VIEW_DIALOGUE = "dialogues.view_dialogue"  # draft dialogues
@@ -86,7 +86,19 @@ class Dialogue(models.Model):
     question = models.CharField(_("theme question"), max_length=300)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
-    starts_at = models.DateTimeField(_("starts at"), db_index=True)
+    starts_at = models.DateTimeField(
+        _("starts at"),
+        db_index=True,
+        help_text=_("In the dialogue's time zone, next to it. Stored in UTC."),
+    )
+    # Organisers enter and read the dialogue's times in this zone; members see their own.
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default="UTC",
+        validators=[validate_time_zone],
+        help_text=_("The zone its start and registration times are entered in."),
+    )
     duration_minutes = models.PositiveSmallIntegerField(
         _("duration (minutes)"),
         default=90,

@@ -8,16 +8,19 @@ import pytest
 from django.contrib.sites.models import Site
 
 from dialogues.models import Dialogue, Session
+from members.models import Mailing
 from tests.factories import (
     DialogueFactory,
     EditorFactory,
     OrganisationFactory,
     PublisherFactory,
+    RegistrationFactory,
     SeriesFactory,
     SessionFactory,
     UserFactory,
     utc,
 )
+from tests.html import visible_text
 
 pytestmark = pytest.mark.django_db
 
@@ -186,6 +189,7 @@ def _add_form(**overrides) -> dict:
         "status": "announced",
         "starts_at_0": "2099-01-14",
         "starts_at_1": "12:00:00",
+        "time_zone": "UTC",
         "duration_minutes": "90",
         "format": "online",
         "venue": "Zoom",
@@ -248,15 +252,59 @@ def test_editor_adds_a_dialogue_with_its_agenda(client):
     assert "<strong>Money</strong>" in page
 
 
-def test_editor_enters_times_in_their_own_zone(client):
-    client.force_login(EditorFactory(time_zone="Asia/Karachi"))
+def _selected_zone(page: str) -> str:
+    select = page.split('name="time_zone"')[1].split("</select>")[0]
+    return re.search(r'<option value="([^"]+)" selected>', select).group(1)
 
-    response = client.post(ADD, _add_form(starts_at_1="17:00:00", registration_closes_at_1="17:00"))
+
+def test_a_new_dialogues_zone_is_the_organisers_own_and_its_times_are_read_in_it(client):
+    client.force_login(EditorFactory(time_zone="Africa/Nairobi"))
+    assert _selected_zone(client.get(ADD).content.decode()) == "Africa/Nairobi"
+
+    response = client.post(
+        ADD,
+        _add_form(
+            time_zone="Africa/Nairobi", starts_at_1="13:00:00", registration_closes_at_1="13:00"
+        ),
+    )
+
+    assert response.status_code == 302
+    dialogue = Dialogue.objects.get(slug="funding")
+    assert dialogue.time_zone == "Africa/Nairobi"
+    assert dialogue.starts_at == utc(2099, 1, 14, 10, 0)
+    assert dialogue.registration_closes_at == utc(2099, 1, 13, 10, 0)
+
+
+def test_the_dialogues_zone_not_the_organisers_reads_and_shows_its_times(client):
+    client.force_login(EditorFactory(time_zone="Africa/Nairobi"))
+
+    response = client.post(ADD, _add_form(time_zone="Asia/Karachi", starts_at_1="17:00:00"))
 
     assert response.status_code == 302
     dialogue = Dialogue.objects.get(slug="funding")
     assert dialogue.starts_at == utc(2099, 1, 14, 12, 0)
-    assert dialogue.registration_closes_at == utc(2099, 1, 13, 12, 0)
+    page = client.get(change_url(dialogue)).content.decode()
+    assert _selected_zone(page) == "Asia/Karachi"
+    assert 'name="starts_at_1" value="17:00:00"' in page
+    # The same moment in UTC and where members often are, the day named when it differs.
+    assert (
+        "UTC 12:00 · Africa/Nairobi 15:00 · Asia/Dhaka 18:00 · America/Bogota 07:00 · "
+        "Asia/Beirut 14:00"
+    ) in visible_text(page)
+
+
+def test_times_elsewhere_follow_the_registrants_zones(client, dialogue):
+    Dialogue.objects.filter(pk=dialogue.pk).update(
+        starts_at=utc(2099, 3, 10, 22, 0), time_zone="Europe/Paris"
+    )
+    for zone in ["Asia/Tokyo", "Asia/Tokyo", "America/Lima", "UTC"]:
+        RegistrationFactory(dialogue=dialogue, member=UserFactory(time_zone=zone).member)
+    client.force_login(EditorFactory())
+    text = visible_text(client.get(change_url(dialogue)).content)
+    assert (
+        "At that time elsewhere: UTC 22:00 · Asia/Tokyo 07:00 (11 March) · America/Lima 17:00 · "
+        "Africa/Nairobi 01:00 (11 March) · Asia/Dhaka 04:00 (11 March)"
+    ) in text
 
 
 def test_editor_sees_an_error_when_registration_closes_after_the_start(client):
@@ -283,6 +331,20 @@ def test_editor_changes_a_dialogue(client, dialogue):
     assert dialogue.title == "Accountability, again"
     assert dialogue.ends_at - dialogue.starts_at == timedelta(minutes=90)
     assert dialogue.sessions.count() == 2
+
+
+def test_save_and_create_an_invitation_keeps_the_typed_title(client, dialogue):
+    client.force_login(EditorFactory())
+    data = _add_form(title_en="Accountability to communities", slug="accountability", number="2")
+    data["_invite"] = "1"
+
+    response = client.post(change_url(dialogue), data)
+
+    mailing = Mailing.objects.get()
+    assert response["Location"] == f"/admin/members/mailing/{mailing.pk}/change/"
+    dialogue.refresh_from_db()
+    assert dialogue.title == "Accountability to communities"
+    assert mailing.subject == "Invitation: Accountability to communities"
 
 
 def test_editor_cannot_delete_a_dialogue(client, dialogue):

@@ -1,6 +1,7 @@
 """Invitations from the outside, through admin URLs: who may create, submit, approve and send
 them, the test message to oneself, the preview, scheduled sending, and what admin counts."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -14,8 +15,20 @@ from a4ep_portal.workflow import State
 from dialogues.models import Dialogue
 from dialogues.services import draft_invitation
 from members.models import Delivery, Mailing, MailKind, Member
-from members.services import send_scheduled_mailings
-from tests.factories import DialogueFactory, OrganisationFactory, UserFactory
+from members.services import (
+    audience_size,
+    send_mailing,
+    send_scheduled_mailings,
+    send_transactional,
+)
+from tests.factories import (
+    DialogueFactory,
+    EditorFactory,
+    OrganisationFactory,
+    UserFactory,
+    utc,
+)
+from tests.html import visible_text
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +40,10 @@ def log_in(client, who):
 
 
 def move(client, mailing, name):
-    return client.post(f"/admin/members/mailing/{mailing.pk}/move/", {"move": name})
+    """A move as the confirmation page makes it (approving and sending need one)."""
+    return client.post(
+        f"/admin/members/mailing/{mailing.pk}/move/", {"move": name, "confirmed": "yes"}
+    )
 
 
 @pytest.fixture
@@ -49,7 +65,7 @@ def test_editor_creates_an_invitation_prefilled_from_the_dialogue(client, dialog
     dialogue.co_hosts.add(OrganisationFactory(name="Charter4Change"))
     log_in(client, editor)
     page = client.get(f"/admin/dialogues/dialogue/{dialogue.pk}/change/").content.decode()
-    assert f'action="/admin/dialogues/dialogue/{dialogue.pk}/invite/"' in page
+    assert '<button type="submit" name="_invite" value="1" class="button">' in page
 
     response = client.post(f"/admin/dialogues/dialogue/{dialogue.pk}/invite/")
 
@@ -77,7 +93,7 @@ def test_editor_creates_an_invitation_prefilled_from_the_dialogue(client, dialog
         assert f'name="{name}"' in page
     for label in ("Kind:", "Kinds of organisation:", "Send at:"):
         assert label in page
-    assert f'action="/admin/members/mailing/{mailing.pk}/move/"' in page  # "Submit for review"
+    assert '<button type="submit" name="_move" value="submit" class="button">' in page
 
 
 @pytest.mark.parametrize("who", ["visitor", "member", "staff without rights"])
@@ -138,7 +154,7 @@ def test_invitation_goes_draft_review_approved_sent_with_a_publisher_approving(
     assert moves == ["create", "submit", "approve", "publish"]
     # Sent is final: no buttons, and a forged move changes nothing.
     page = client.get(f"/admin/members/mailing/{invitation.pk}/change/").content.decode()
-    assert f'action="/admin/members/mailing/{invitation.pk}/move/"' not in page
+    assert 'name="_move"' not in page
     move(client, invitation, "withdraw")
     invitation.refresh_from_db()
     assert invitation.state == State.PUBLISHED
@@ -179,9 +195,7 @@ def test_approval_with_a_send_time_waits_for_it_then_beat_sends_once(
     later = timezone.now() + timedelta(hours=3)
     Mailing.objects.filter(pk=invitation.pk).update(publish_at=later, state=State.IN_REVIEW)
 
-    log_in(client, publisher).post(
-        f"/admin/members/mailing/{invitation.pk}/move/", {"move": "approve"}
-    )
+    move(log_in(client, publisher), invitation, "approve")
     invitation.refresh_from_db()
     assert (invitation.state, invitation.sent_at) == (State.APPROVED, None)
 
@@ -339,8 +353,12 @@ def _edit(client, mailing, **changes):
     prefix = "a4ep_portal-workflowevent-content_type-object_id"
     data = {
         "kind": mailing.kind,
-        "subject_en": mailing.subject_en,
-        "body_en": mailing.body_en,
+        # As a browser sends the form: every language, lines ending in CRLF.
+        **{
+            f"{field}_{code}": re.sub(r"\r?\n", "\r\n", getattr(mailing, f"{field}_{code}"))
+            for field in ("subject", "body")
+            for code in ("en", "fr", "es", "ar")
+        },
         "dialogue": mailing.dialogue_id,
         "details": mailing.details,
         "audience": mailing.audience,
@@ -352,6 +370,7 @@ def _edit(client, mailing, **changes):
         "_save": "Save",
         **changes,
     }
+    data = {key: value for key, value in data.items() if value is not None}
     return client.post(f"/admin/members/mailing/{mailing.pk}/change/", data)
 
 
@@ -436,3 +455,182 @@ def test_preview_page_carries_no_inline_script_or_style(client, invitation, edit
     assert "<script" not in preview
     assert "style=" not in preview
     assert "Register for this dialogue" in preview
+
+
+def test_approving_asks_to_confirm_saying_how_many_and_sends_nothing_before(
+    client, invitation, publisher, django_capture_on_commit_callbacks
+):
+    UserFactory(email="reader@example.org")
+    UserFactory(email="another@example.org")
+    Mailing.objects.filter(pk=invitation.pk).update(state=State.IN_REVIEW)
+    invitation.refresh_from_db()
+    size = audience_size(invitation)
+    log_in(client, publisher)
+    page = client.get(f"/admin/members/mailing/{invitation.pk}/change/").content.decode()
+    assert '<button type="submit" name="_move" value="approve" class="button">' in page
+    assert ">Approve and send…</button>" in page
+
+    # The button of the form saves, then leads to the confirmation page: nothing sent yet.
+    response = _edit(client, invitation, _move="approve", _move_note="Fine")
+    confirm = f"/admin/members/mailing/{invitation.pk}/confirm/approve/"
+    assert response.url == f"{confirm}?note=Fine"
+    # A bare move without the confirmation is sent there too.
+    response = client.post(f"/admin/members/mailing/{invitation.pk}/move/", {"move": "approve"})
+    assert response.url == confirm
+    invitation.refresh_from_db()
+    assert (invitation.state, invitation.deliveries.count(), len(mail.outbox)) == (
+        State.IN_REVIEW,
+        0,
+        0,
+    )
+
+    text = visible_text(client.get(f"{confirm}?note=Fine").content)
+    assert (
+        f"This sends “Invitation: Accountability” at once to {size} recipients. "
+        "It cannot be called back."
+    ) in text
+    assert f"Approve and send to {size} recipients now No, go back" in text
+
+    with django_capture_on_commit_callbacks(execute=True):
+        move(client, invitation, "approve")
+    invitation.refresh_from_db()
+    assert invitation.state == State.PUBLISHED
+    assert len(mail.outbox) == size == invitation.deliveries.filter(status="sent").count()
+
+
+def test_approving_a_scheduled_mailing_says_when_it_goes_out(client, invitation, publisher):
+    publisher.member.time_zone = "Africa/Nairobi"
+    publisher.member.save()
+    send_at = utc(2027, 2, 3, 7, 30)
+    Mailing.objects.filter(pk=invitation.pk).update(state=State.IN_REVIEW, publish_at=send_at)
+    invitation.refresh_from_db()
+    size = audience_size(invitation)
+    text = visible_text(
+        log_in(client, publisher)
+        .get(f"/admin/members/mailing/{invitation.pk}/confirm/approve/")
+        .content
+    )
+    when = "Wed 3 Feb 2027, 10:30 (Africa/Nairobi)"
+    assert f"it goes out at {when} to its audience as it is then ({size} recipients today)" in text
+    assert f"Approve and send to {size} recipients at {when}" in text
+    invitation.refresh_from_db()
+    assert invitation.state == State.IN_REVIEW
+
+
+def test_a_publisher_who_cannot_approve_is_told_before_any_confirmation(
+    client, invitation, publisher
+):
+    Mailing.objects.filter(pk=invitation.pk).update(state=State.IN_REVIEW, last_edited_by=publisher)
+    response = log_in(client, publisher).get(
+        f"/admin/members/mailing/{invitation.pk}/confirm/approve/", follow=True
+    )
+    assert response.redirect_chain[-1][0] == f"/admin/members/mailing/{invitation.pk}/change/"
+    assert "You cannot approve an item that you last edited or submitted" in (
+        response.content.decode()
+    )
+
+
+def test_a_workflow_button_saves_the_typed_text_then_moves(client, invitation, editor):
+    log_in(client, editor)
+    response = _edit(
+        client, invitation, subject_fr="Invitation : Redevabilité", _move="submit", _save=None
+    )
+    assert response.url == f"/admin/members/mailing/{invitation.pk}/change/"
+    invitation.refresh_from_db()
+    assert (invitation.subject_fr, invitation.state) == ("Invitation : Redevabilité", "in_review")
+    text = visible_text(client.get(response.url).content)
+    assert "Your changes were saved." in text
+    assert "“Invitation: Accountability” is now in review." in text
+
+
+def test_a_workflow_button_with_an_error_in_the_form_keeps_the_text_and_moves_nothing(
+    client, invitation, editor
+):
+    log_in(client, editor)
+    response = _edit(
+        client,
+        invitation,
+        subject_fr="Invitation : Redevabilité",
+        audience=Mailing.Audience.ONE_MEMBER,
+        _move="submit",
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'value="Invitation : Redevabilité"' in page
+    assert "Choose the member." in page
+    invitation.refresh_from_db()
+    assert (invitation.subject_fr, invitation.state) == (
+        "Invitation\N{NO-BREAK SPACE}: Accountability",
+        "draft",
+    )
+
+
+def test_preview_and_test_buttons_save_the_typed_text_first(
+    client, invitation, editor, django_capture_on_commit_callbacks
+):
+    log_in(client, editor)
+    response = _edit(client, invitation, subject_en="Invitation: Accountability", _preview="1")
+    assert response.url == f"/admin/members/mailing/{invitation.pk}/preview/"
+    with django_capture_on_commit_callbacks(execute=True):
+        _edit(client, invitation, subject_en="Invitation: typed just now", _test="1")
+    assert [m.subject for m in mail.outbox] == ["[Test] Invitation: typed just now"]
+
+
+def _column_headers(page: str) -> list[str]:
+    head = page.split("<thead>")[1].split("</thead>")[0]
+    return [visible_text(cell) for cell in re.findall(r"<th[^>]*>(.*?)</th>", head, re.DOTALL)]
+
+
+def test_curated_mailings_and_one_off_messages_have_a_list_each(
+    client, invitation, editor, django_capture_on_commit_callbacks
+):
+    reader = UserFactory(email="reader@example.org").member
+    with django_capture_on_commit_callbacks(execute=True):
+        send_transactional(reader, subject="Your registration is confirmed", body="See you.")
+        send_mailing(
+            Mailing.objects.create(
+                kind=MailKind.SUMMARY,
+                subject="What we heard",
+                body="Thank you.",
+                audience=Mailing.Audience.ALL_MEMBERS,
+                state=State.APPROVED,
+            )
+        )
+    log_in(client, editor)
+
+    page = client.get("/admin/members/mailing/").content.decode()
+    assert _column_headers(page) == [
+        "Subject",
+        "Kind",
+        "Audience",
+        "State",
+        "Sent",
+        "Deliveries",
+    ]
+    rows = re.findall(r'<th class="field-subject"><a [^>]*>([^<]*)</a>', page)
+    assert rows == ["What we heard", "Invitation: Accountability"]
+    assert "Transactional (always sent)" not in page  # the kind filter offers its own kinds
+    summary = Mailing.objects.get(subject="What we heard")
+    assert summary.deliveries.filter(status="sent").count() == 2  # the reader and the editor
+    assert re.search(r'<td class="field-deliveries"><a [^>]*>2</a> sent</td>', page)
+
+    page = client.get("/admin/members/oneoffmessage/").content.decode()
+    rows = re.findall(r'<th class="field-subject"><a [^>]*>([^<]*)</a>', page)
+    assert rows == ["Your registration is confirmed"]
+    assert _column_headers(page) == ["Subject", "Sent", "Deliveries", "Recipient", "Kind"]
+    assert "Invitation to a new dialogue" not in page  # the kind filter offers its own kinds
+    # Read-only: the portal writes these.
+    message = Mailing.objects.get(kind=MailKind.TRANSACTIONAL)
+    assert client.get("/admin/members/oneoffmessage/add/").status_code == 403
+    page = client.get(f"/admin/members/oneoffmessage/{message.pk}/change/").content.decode()
+    assert 'name="_save"' not in page
+    # The curated list does not open it.
+    assert client.get(f"/admin/members/mailing/{message.pk}/change/").status_code == 302
+
+
+def test_send_at_names_the_zone_it_is_typed_in(client, db):
+    editor = EditorFactory(time_zone="Africa/Nairobi")
+    page = log_in(client, editor).get("/admin/members/mailing/add/").content.decode()
+    assert (
+        "Leave empty to send as soon as a publisher approves it. In your time zone, Africa/Nairobi."
+    ) in page

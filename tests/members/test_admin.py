@@ -33,10 +33,13 @@ def mailing(db):
 def test_mailing_list_counts_deliveries_per_status(admin_client, mailing):
     html = admin_client.get("/admin/members/mailing/").content.decode()
 
+    # One column: the statuses that have deliveries, each linked to them.
     link = '<a href="/admin/members/delivery/?mailing__id__exact={}&amp;status__exact={}">{}</a>'
-    for status, count in [("queued", 0), ("sending", 0), ("sent", 3), ("failed", 2)]:
-        assert link.format(mailing.pk, status, count) in html
-    assert link.format(mailing.pk, "skipped", 1) in html
+    cell = " · ".join(
+        f"{link.format(mailing.pk, status, count)} {status}"
+        for status, count in [("sent", 3), ("failed", 2), ("skipped", 1)]
+    )
+    assert f'<td class="field-deliveries">{cell}</td>' in html
 
 
 def test_deliveries_filter_by_status(admin_client, mailing):

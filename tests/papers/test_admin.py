@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 def buttons(page: str) -> list[str]:
-    return re.findall(r'<button type="submit" name="move" value="(\w+)" class="button">', page)
+    return re.findall(r'<button type="submit" name="_move" value="(\w+)" class="button">', page)
 
 
 def test_editor_sees_submit_and_publisher_sees_approve(client, editor, publisher):
