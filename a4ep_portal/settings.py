@@ -172,6 +172,9 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Approved papers and recordings go public when their publish_at has come.
     "publish-scheduled-items": {"task": "papers.publish_scheduled", "schedule": 60.0},
+    # Link-preview images and offline packs still owed (their own task was lost, or the item
+    # is new): built here, never in a request.
+    "sweep-derived-files": {"task": "papers.sweep_derived_files", "schedule": 300.0},
     # Deliveries whose task was lost (broker outage, killed worker) go back to the queue once
     # they are older than CELERY_VISIBILITY_TIMEOUT.
     "requeue-stuck-deliveries": {"task": "members.requeue_stuck_deliveries", "schedule": 60.0},
@@ -375,5 +378,14 @@ PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=300 if 
 PORTAL_PAGE_SIZE = env.int("PORTAL_PAGE_SIZE", default=50)
 # Dialogues of each series on the home page (the latest ones); /dialogues/ lists them all.
 HOME_DIALOGUES_PER_SERIES = env.int("HOME_DIALOGUES_PER_SERIES", default=12)
+# The address podcast directories show as the podcast's owner (itunes:owner).
+PODCAST_OWNER_EMAIL = env.str("PODCAST_OWNER_EMAIL", default="dialogues@a4ep.example.org")
+# Upcoming dialogues listed by the embeddable page for partners' sites (/embed/dialogues/).
+EMBED_DIALOGUES = env.int("EMBED_DIALOGUES", default=5)
+# Seconds a JSON API answer is kept in the shared cache (0: never); publishing or a changed
+# dialogue drops it at once, as for public pages.
+API_CACHE_SECONDS = env.int("API_CACHE_SECONDS", default=300 if REDIS_URL else 0)
+# Items per page of the JSON API's lists (a client may ask for fewer with ?page_size=).
+API_PAGE_SIZE = env.int("API_PAGE_SIZE", default=50)
 # Where the embedded default writes its SQLite file, media and cache.
 VAR_DIR.mkdir(exist_ok=True)

@@ -53,7 +53,7 @@ class PaperAdmin(WorkflowAdminMixin, TranslationAdmin):
     inlines = [PaperVersionInline, WorkflowEventInline]
     fieldsets = (
         (None, {"fields": ["title", "slug", "kind", "dialogue", "language", "translation_of"]}),
-        (_("Content"), {"fields": ["abstract", "speakers", "organisations", "body", "pdf"]}),
+        (_("Content"), {"fields": ["abstract", "speakers", "organisations", "body", "pdf", "doi"]}),
         (_("Publishing"), {"fields": ["audience", "publish_at", *readonly_fields]}),
     )
 
