@@ -97,6 +97,12 @@ class ItunesFeed(Rss201rev2Feed):
 
     content_type = "application/rss+xml; charset=utf-8"
 
+    def __init__(self, *args, content_language: str = "", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # The recordings' language, not the interface's (Feed passes only the latter).
+        if content_language:
+            self.feed["language"] = content_language
+
     def rss_attributes(self) -> dict:
         return {**super().rss_attributes(), "xmlns:itunes": ITUNES}
 
@@ -164,10 +170,8 @@ class PodcastFeed(Feed):
         return {
             "artwork": _absolute(static("img/podcast.png")),
             "owner_email": settings.PODCAST_OWNER_EMAIL,
+            "content_language": language,
         }
-
-    def language(self, language: str) -> str:
-        return language
 
     def author_name(self, language: str) -> str:
         return PUBLISHER
