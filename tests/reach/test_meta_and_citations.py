@@ -28,10 +28,16 @@ def test_a_dialogue_page_has_a_link_preview_and_an_event(held, client):
     (event,) = head.json_ld
     assert event["@type"] == "Event"
     assert event["name"] == "Who is making the decisions?"
-    assert (event["startDate"], event["endDate"]) == ("2020-11-17T12:00:00Z", "2020-11-17T13:30:00Z")
+    assert (event["startDate"], event["endDate"]) == (
+        "2020-11-17T12:00:00Z",
+        "2020-11-17T13:30:00Z",
+    )
     assert event["eventAttendanceMode"] == "https://schema.org/OnlineEventAttendanceMode"
     assert event["eventStatus"] == "https://schema.org/EventScheduled"
-    assert event["location"] == {"@type": "VirtualLocation", "url": f"{SITE}/dialogues/who-decides/"}
+    assert event["location"] == {
+        "@type": "VirtualLocation",
+        "url": f"{SITE}/dialogues/who-decides/",
+    }
     assert [o["name"] for o in event["organizer"]] == [
         "Alliance for Empowering Partnership (A4EP)",
         "KUNO",
