@@ -86,7 +86,7 @@ def test_a_paper_page_has_citation_tags_an_article_and_a_cite_section(held, clie
     assert (
         "Cite Diallo, A., & Charter4Change (2020). Power in partnerships. Alliance for "
         "Empowering Partnership (A4EP). https://doi.org/10.5281/zenodo.1234567 "
-        "DOI: 10.5281/zenodo.1234567 Download the reference: BibTeX RIS CSL-JSON"
+        "DOI: 10.5281/zenodo.1234567 For a reference manager: BibTeX RIS CSL-JSON"
     ) in visible_text(html)
 
 
