@@ -208,6 +208,15 @@ def _recording(recording: Recording) -> dict:
     }
 
 
+def _speaker_roles(dialogue: Dialogue) -> list[dict]:
+    """Each speaker's part once, though they may hold it in several agenda items."""
+    parts = {}
+    for role in dialogue.speaker_roles.all():
+        key = (role.speaker.slug, role.role)
+        parts.setdefault(key, {"slug": key[0], "name": role.speaker.name, "role": key[1]})
+    return list(parts.values())
+
+
 def _dialogue(dialogue: Dialogue) -> dict:
     return {
         "slug": dialogue.slug,
@@ -225,10 +234,7 @@ def _dialogue(dialogue: Dialogue) -> dict:
         "audience": dialogue.audience,
         "registration": dialogue.registration_state(),
         "co_hosts": [host.name for host in dialogue.co_hosts.all()],
-        "speakers": [
-            {"slug": role.speaker.slug, "name": role.speaker.name, "role": role.role}
-            for role in dialogue.speaker_roles.all()
-        ],
+        "speakers": _speaker_roles(dialogue),
         "papers": [_paper(paper) for paper in dialogue.public_papers],
         "recordings": [_recording(recording) for recording in dialogue.public_recordings],
         "url": absolute(dialogue.get_absolute_url()),

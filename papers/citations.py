@@ -5,6 +5,9 @@ import json
 import re
 from datetime import UTC
 
+from django.conf import settings
+from django.utils import translation
+
 from .linked_data import PUBLISHER, absolute
 
 FORMATS = {
@@ -18,8 +21,14 @@ def _published(paper, version):
     return (paper.first_published_at or version.published_at).astimezone(UTC)
 
 
+def _page(paper) -> str:
+    """The paper's address without a language prefix: one reference whatever page it came from."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return absolute(paper.get_absolute_url())
+
+
 def _url(paper, version) -> str:
-    return f"https://doi.org/{version.doi}" if version.doi else absolute(paper.get_absolute_url())
+    return f"https://doi.org/{version.doi}" if version.doi else _page(paper)
 
 
 def _names(authors) -> list[str]:
@@ -76,7 +85,7 @@ def bibtex(paper, version, authors) -> str:
         ("month", published.strftime("%b").lower()),
         ("institution" if entry == "techreport" else "publisher", _bib_escape(PUBLISHER)),
         ("language", version.language),
-        ("url", absolute(paper.get_absolute_url())),
+        ("url", _page(paper)),
     ]
     if version.doi:
         fields.append(("doi", version.doi))
@@ -97,7 +106,7 @@ def ris(paper, version, authors) -> str:
         ("DA", published.strftime("%Y/%m/%d")),
         ("PB", PUBLISHER),
         ("LA", version.language),
-        ("UR", absolute(paper.get_absolute_url())),
+        ("UR", _page(paper)),
     ]
     if version.abstract:
         lines.append(("AB", " ".join(version.abstract.split())))
@@ -124,7 +133,7 @@ def csl_json(paper, version, authors) -> str:
         "issued": {"date-parts": [[published.year, published.month, published.day]]},
         "publisher": PUBLISHER,
         "language": version.language,
-        "URL": absolute(paper.get_absolute_url()),
+        "URL": _page(paper),
         "version": str(version.number),
     }
     if version.abstract:

@@ -181,3 +181,36 @@ def test_a_doi_must_be_a_doi():
     with pytest.raises(ValidationError) as error:
         validate_doi("https://doi.org/10.5281/zenodo.1234567")
     assert error.value.messages == ["Give the DOI itself, for example 10.5281/zenodo.1234567."]
+
+
+def test_the_reference_is_the_same_from_every_language(held, client):
+    from papers.models import Paper
+    from tests.html import visible_text
+
+    Paper.objects.filter(slug="power-in-partnerships").update(doi="")
+    Paper.live_version.field.related_model.objects.update(doi="")
+
+    text = visible_text(client.get("/ar/papers/power-in-partnerships/").content)
+
+    assert (
+        "Diallo, A., & Charter4Change (2020). Power in partnerships. Alliance for Empowering "
+        f"Partnership (A4EP). {SITE}/papers/power-in-partnerships/"
+    ) in text
+
+
+def test_the_api_lists_each_speakers_part_once(held, client):
+    from dialogues.models import DialogueSpeaker
+    from tests.factories import SessionFactory
+
+    amina = DialogueSpeaker.objects.get(dialogue=held).speaker
+    for _ in range(2):  # the same part in two agenda items
+        DialogueSpeaker.objects.create(
+            dialogue=held, speaker=amina, role="moderator", session=SessionFactory(dialogue=held)
+        )
+
+    dialogue = json.loads(client.get("/api/v1/dialogues/who-decides/").content)
+
+    assert dialogue["speakers"] == [
+        {"slug": "amina-diallo", "name": "Amina Diallo", "role": "panellist"},
+        {"slug": "amina-diallo", "name": "Amina Diallo", "role": "moderator"},
+    ]
