@@ -89,7 +89,7 @@ def test_the_recordings_page_links_each_podcast(held, client):
 
     assert 'href="/recordings/podcast/en/" type="application/rss+xml"' in html
     assert (
-        "Follow in a podcast app (copy the link into it): Podcast in English Recordings (Atom)"
+        "Follow in a podcast app (copy the link into it): Podcast (English) Recordings (Atom)"
     ) in visible_text(html)
 
 
