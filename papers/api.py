@@ -151,17 +151,18 @@ def _speaker(speaker: Speaker) -> dict:
     }
 
 
-def _paper(paper: Paper) -> dict:
+def _paper(paper: Paper, *, with_authors: bool = True) -> dict:
+    """A published paper; within a dialogue without its authors (they are on /papers/), so
+    that a page of dialogues costs the same queries whatever papers it holds."""
     version = paper.live_version
     files = {"slug": paper.slug}
     pdf = absolute(reverse("files:paper_pdf", kwargs=files)) if version.pdf else None
-    return {
+    data = {
         "slug": paper.slug,
         "title": version.title,
         "kind": paper.kind,
         "language": version.language,
         "abstract": version.abstract,
-        "authors": [str(author) for author in version.authors()],
         "dialogue": paper.dialogue.slug if paper.dialogue_id else None,
         "published_at": _utc(paper.first_published_at),
         "updated_at": _utc(version.published_at),
@@ -175,6 +176,9 @@ def _paper(paper: Paper) -> dict:
             for name in ("bib", "ris", "json")
         },
     }
+    if with_authors:
+        data["authors"] = [str(author) for author in version.authors()]
+    return data
 
 
 def _recording(recording: Recording) -> dict:
@@ -235,7 +239,7 @@ def _dialogue(dialogue: Dialogue) -> dict:
         "registration": dialogue.registration_state(),
         "co_hosts": [host.name for host in dialogue.co_hosts.all()],
         "speakers": _speaker_roles(dialogue),
-        "papers": [_paper(paper) for paper in dialogue.public_papers],
+        "papers": [_paper(paper, with_authors=False) for paper in dialogue.public_papers],
         "recordings": [_recording(recording) for recording in dialogue.public_recordings],
         "url": absolute(dialogue.get_absolute_url()),
         "calendar_url": absolute(
@@ -277,7 +281,13 @@ def _dialogues():
                 "speaker_roles",
                 queryset=DialogueSpeaker.objects.select_related("speaker").order_by("order", "pk"),
             ),
-            Prefetch("papers", queryset=_papers(), to_attr="public_papers"),
+            Prefetch(
+                "papers",
+                queryset=Paper.objects.public()
+                .select_related("live_version", "dialogue")
+                .order_by("kind", "live_version__language", "pk"),
+                to_attr="public_papers",
+            ),
             Prefetch("recordings", queryset=_recordings(), to_attr="public_recordings"),
         )
     )
