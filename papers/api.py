@@ -87,7 +87,6 @@ def api_view(view):
         response = JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
         response["Access-Control-Allow-Origin"] = "*"
         response["Cache-Control"] = "public, max-age=60"
-        response["Vary"] = "Accept-Encoding"
         return response
 
     return wrapped
