@@ -13,6 +13,7 @@ from datetime import UTC
 from django.conf import settings
 from django.core.files.base import ContentFile, File
 from django.db import transaction
+from django.db.models import Q
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
@@ -52,6 +53,28 @@ def mark_paper_stale(paper_id: int, dialogue_id: int | None) -> None:
     _queue(paper_id=paper_id)
     if dialogue_id:
         mark_pack_stale(dialogue_id)
+
+
+def mark_series_stale(series_id: int) -> None:
+    """The series' title is on its dialogues' and their papers' previews."""
+    DerivedFile.objects.filter(
+        Q(dialogue__series_id=series_id) | Q(paper__dialogue__series_id=series_id),
+        kind=PREVIEW,
+        stale=False,
+    ).update(stale=True, marked_at=timezone.now())
+    for dialogue_id in Dialogue.objects.filter(series_id=series_id).values_list("pk", flat=True):
+        _queue(dialogue_id=dialogue_id)
+    for paper_id in Paper.objects.filter(dialogue__series_id=series_id).values_list(
+        "pk", flat=True
+    ):
+        _queue(paper_id=paper_id)
+
+
+def forget_file(sender, instance: DerivedFile, **kwargs) -> None:
+    """A deleted row (its dialogue or paper deleted) takes its file along, once committed."""
+    if instance.file.name:
+        name, storage = instance.file.name, instance.file.storage
+        transaction.on_commit(lambda: storage.delete(name))
 
 
 def mark_pack_stale(dialogue_id: int) -> None:

@@ -1,11 +1,12 @@
 """Changes that make preview images or offline packs stale mark them so, in the change's own
 transaction (papers/building.py); saves that touch nothing those files show are ignored."""
 
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 
 from dialogues.models import Dialogue, Series
 
 from . import building
+from .derived import DerivedFile
 from .models import Paper, Recording
 
 
@@ -22,8 +23,7 @@ def dialogue_saved(sender, instance: Dialogue, raw=False, update_fields=None, **
 
 def series_saved(sender, instance: Series, raw=False, update_fields=None, **kwargs) -> None:
     if not raw and not kwargs.get("created") and _names(update_fields, ("title",)):
-        for dialogue_id in instance.dialogues.values_list("pk", flat=True):
-            building.mark_dialogue_stale(dialogue_id)
+        building.mark_series_stale(instance.pk)
 
 
 def _went_live_or_off(instance, created: bool, update_fields) -> bool:
@@ -51,3 +51,4 @@ def connect() -> None:
     post_save.connect(series_saved, sender=Series, dispatch_uid="derived_series")
     post_save.connect(paper_saved, sender=Paper, dispatch_uid="derived_paper")
     post_save.connect(recording_saved, sender=Recording, dispatch_uid="derived_recording")
+    post_delete.connect(building.forget_file, sender=DerivedFile, dispatch_uid="derived_deleted")

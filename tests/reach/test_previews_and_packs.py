@@ -181,3 +181,30 @@ def test_withdrawing_the_last_public_item_empties_the_pack(held, publisher):
     building.sweep_derived_files()
 
     assert _rows(dialogue=held, kind=PACK) == [("pack", "", False, False)]
+
+
+def test_a_series_title_change_marks_its_dialogues_and_papers_previews(held):
+    building.sweep_derived_files()
+
+    held.series.title = "Local Actors Matter"
+    held.series.save()
+
+    rows = DerivedFile.objects.filter(kind=PREVIEW)
+    assert sorted({(bool(row.dialogue_id), row.stale) for row in rows}) == [
+        (False, True),
+        (True, True),
+    ]
+    assert rows.count() == 8
+
+
+def test_deleting_a_dialogue_takes_its_files_along(client, django_capture_on_commit_callbacks):
+    dialogue = DialogueFactory(slug="gone")
+    building.sweep_derived_files()
+    names = list(DerivedFile.objects.filter(dialogue=dialogue).values_list("file", flat=True))
+    storage = DerivedFile._meta.get_field("file").storage
+
+    with django_capture_on_commit_callbacks(execute=True):
+        dialogue.delete()
+
+    assert len(names) == 4
+    assert [storage.exists(name) for name in names] == [False] * 4
