@@ -225,6 +225,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "dialogues.make_owed_registration_messages",
         "schedule": OUTBOX_SWEEP_SECONDS,
     },
+    # Link-preview images and offline packs still owed (their own task was lost, or the item
+    # is new): built here, never in a request.
+    "sweep-derived-files": {"task": "papers.sweep_derived_files", "schedule": 300.0},
     # Approved mailings go out when their send time has come.
     "send-scheduled-mailings": {"task": "members.send_scheduled_mailings", "schedule": 60.0},
     # Registrants get their reminders MAIL_REMINDER_HOURS before the start.
@@ -433,5 +436,14 @@ PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=300 if 
 PORTAL_PAGE_SIZE = env.int("PORTAL_PAGE_SIZE", default=50)
 # Dialogues of each series on the home page (the latest ones); /dialogues/ lists them all.
 HOME_DIALOGUES_PER_SERIES = env.int("HOME_DIALOGUES_PER_SERIES", default=12)
+# The address podcast directories show as the podcast's owner (itunes:owner).
+PODCAST_OWNER_EMAIL = env.str("PODCAST_OWNER_EMAIL", default="dialogues@a4ep.example.org")
+# Upcoming dialogues listed by the embeddable page for partners' sites (/embed/dialogues/).
+EMBED_DIALOGUES = env.int("EMBED_DIALOGUES", default=5)
+# Seconds a JSON API answer is kept in the shared cache (0: never); publishing or a changed
+# dialogue drops it at once, as for public pages.
+API_CACHE_SECONDS = env.int("API_CACHE_SECONDS", default=300 if REDIS_URL else 0)
+# Items per page of the JSON API's lists (a client may ask for fewer with ?page_size=).
+API_PAGE_SIZE = env.int("API_PAGE_SIZE", default=50)
 # Where the embedded default writes its SQLite file, media and cache.
 VAR_DIR.mkdir(exist_ok=True)

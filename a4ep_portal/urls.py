@@ -14,7 +14,7 @@ from dialogues import views as dialogue_views
 from dialogues.sitemaps import DialogueSitemap, PageSitemap
 from members import views as member_views
 from papers.sitemaps import ArchiveSitemap, PaperSitemap, RecordingSitemap
-from papers.urls import file_urlpatterns
+from papers.urls import api_urlpatterns, file_urlpatterns
 
 # 400, 403 and 404 are Django's views with our templates; 500 (and 503) render without
 # touching the database (a4ep_portal/errors.py).
@@ -41,6 +41,8 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path("unsubscribe/<str:token>/", member_views.unsubscribe_view, name="unsubscribe"),
     path("", include((file_urlpatterns, "files"))),
+    # The public catalogue as JSON for partners' sites, versioned (papers/api.py).
+    path("api/v1/", include((api_urlpatterns, "api"))),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     # No CSRF token: the switcher is on every page, and a token would keep anonymous pages out
     # of the page cache; the view only sets the language cookie and redirects.

@@ -100,6 +100,7 @@ class PaperAdmin(WorkflowAdminMixin, TranslationAdmin):
                     "body",
                     "pdf",
                     "publication_date",
+                    "doi",
                 ]
             },
         ),

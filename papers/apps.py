@@ -34,6 +34,10 @@ class PapersConfig(AppConfig):
         from .demo import load_papers
 
         demo_loaded.connect(load_papers, dispatch_uid="papers_demo")
+        from . import signals
+
+        # Preview images and offline packs are marked stale by the changes that affect them.
+        signals.connect()
         post_migrate.connect(grant_paper_permissions, sender=self, dispatch_uid="papers_groups")
         # Publishing, withdrawing or editing changes what the archive and dialogue pages show.
         from django.db.models.signals import post_delete, post_save

@@ -3,6 +3,7 @@ publishing workflow; publishing copies its content into a numbered version, and 
 sees only the live version, so a published item can be revised without the public noticing
 until the revision is published in turn."""
 
+import re
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
@@ -46,6 +47,10 @@ LANGUAGES = [
 ]
 
 
+# A DOI as Crossref and DataCite hand them out: "10.", a registrant code, "/", a suffix.
+DOI = re.compile(r"10\.\d{4,9}/\S+")
+
+
 class Audience(models.TextChoices):
     PUBLIC = "public", _("Public")
     REGISTRANTS = "registrants", _("Registrants of its dialogue only")
@@ -77,6 +82,13 @@ def video_embed_url(url: str) -> str | None:
 def validate_video_url(value: str) -> None:
     if value and video_embed_url(value) is None:
         raise ValidationError(_("Give a YouTube or Vimeo link to the video."), code="video")
+
+
+def validate_doi(value: str) -> None:
+    if value and not DOI.fullmatch(value):
+        raise ValidationError(
+            _("Give the DOI itself, for example 10.5281/zenodo.1234567."), code="doi"
+        )
 
 
 def _file_size(field_file, current: int | None) -> int | None:
@@ -127,6 +139,13 @@ class PaperContent(models.Model):
         null=True,
         blank=True,
         help_text=_("The date printed on the paper. Empty: the day it goes online."),
+    )
+    doi = models.CharField(
+        _("DOI"),
+        max_length=200,
+        blank=True,
+        validators=[validate_doi],
+        help_text=_("Optional, for example 10.5281/zenodo.1234567: shown and cited when set."),
     )
 
     class Meta:
@@ -433,3 +452,7 @@ class Caption(models.Model):
             "files:recording_preview_captions",
             kwargs={"pk": self.recording_id, "language": self.language},
         )
+
+
+# Preview images and offline packs: a model of this app, kept in its own module.
+from .derived import DerivedFile  # noqa: E402, F401

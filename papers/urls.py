@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import path, re_path
 
-from . import feeds, views
+from . import api, feeds, reach, views
 
 app_name = "papers"
 
@@ -12,8 +12,11 @@ urlpatterns = [
     path("papers/<slug:slug>/preview/", views.paper_preview, name="preview"),
     path("recordings/", views.recording_list, name="recordings"),
     path("recordings/feed/", feeds.RecordingFeed(), name="recording_feed"),
+    path("recordings/podcast/<slug:language>/", feeds.PodcastFeed(), name="podcast"),
     path("recordings/<slug:slug>/", views.recording_detail, name="recording"),
     path("recordings/<slug:slug>/preview/", views.recording_preview, name="recording_preview"),
+    # For partners' sites: the only page that may be framed.
+    path("embed/dialogues/", reach.embed_upcoming, name="embed"),
 ]
 
 # Files are the same in every language: a4ep_portal/urls.py keeps them unprefixed, in the
@@ -41,4 +44,29 @@ file_urlpatterns = [
         views.recording_preview_captions,
         name="recording_preview_captions",
     ),
+    re_path(
+        r"^papers/(?P<slug>[-\w]+)/cite\.(?P<format_name>bib|ris|json)$",
+        reach.paper_citation,
+        name="paper_citation",
+    ),
+    path(
+        "previews/dialogues/<slug:slug>/<slug:language>.png",
+        reach.dialogue_preview,
+        name="dialogue_preview",
+    ),
+    path(
+        "previews/papers/<slug:slug>/<slug:language>.png", reach.paper_preview, name="paper_preview"
+    ),
+    path("dialogues/<slug:slug>/offline.zip", reach.dialogue_pack, name="dialogue_pack"),
+]
+
+# The JSON API (a4ep_portal/urls.py mounts it at /api/v1/, in the "api" namespace).
+api_urlpatterns = [
+    path("", api.index, name="index"),
+    path("series/", api.series_list, name="series"),
+    path("dialogues/", api.dialogue_list, name="dialogues"),
+    path("dialogues/<slug:slug>/", api.dialogue_detail, name="dialogue"),
+    path("speakers/", api.speaker_list, name="speakers"),
+    path("papers/", api.paper_list, name="papers"),
+    path("recordings/", api.recording_list, name="recordings"),
 ]

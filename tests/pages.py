@@ -23,13 +23,16 @@ MEMBER_EMAIL = "member@example.org"
 @dataclass(frozen=True)
 class Page:
     """A page and the exact number of queries it costs a visitor and a member (None: that
-    viewer cannot see it; a visitor is sent to log in). `html` is False for calendars, feeds
-    and the sitemap, which the browser checks leave out."""
+    viewer cannot see it; a visitor is sent to log in). `html` is False for calendars, feeds,
+    citation files, the JSON API and the sitemap, which the browser checks leave out. `framed`
+    marks the page made for partners' iframes: other sites may frame it, and it has no site
+    header, skip link or footer."""
 
     path: str
     visitor: int | None
     member: int | None
     html: bool = True
+    framed: bool = False
 
     @property
     def viewers(self) -> list[str]:
@@ -55,9 +58,25 @@ PAGES = [
     Page("/papers/paper-000/", visitor=5, member=8),
     Page("/papers/paper-000/versions/1/", visitor=4, member=7),
     Page("/papers/feed/", visitor=4, member=6, html=False),
-    Page("/recordings/", visitor=5, member=8),
+    # One more for the languages that have a podcast.
+    Page("/recordings/", visitor=6, member=9),
     Page("/recordings/recording-000/", visitor=1, member=4),
     Page("/recordings/feed/", visitor=1, member=4, html=False),
+    # The languages that have a podcast, then the episodes.
+    Page("/recordings/podcast/en/", visitor=2, member=5, html=False),
+    Page("/papers/paper-000/cite.bib", visitor=3, member=6, html=False),
+    # The JSON API: a count and a page of each list, and the prefetched parts (a dialogue's
+    # co-hosts, speakers, papers, recordings; papers' authors on /api/v1/papers/ only). The
+    # visitor's walk fills the API cache (tests/test_query_counts.py turns it on); the
+    # member's is served from it.
+    Page("/api/v1/", visitor=0, member=3, html=False),
+    Page("/api/v1/series/", visitor=2, member=3, html=False),
+    Page("/api/v1/dialogues/", visitor=6, member=3, html=False),
+    Page("/api/v1/dialogues/dialogue-000/", visitor=5, member=3, html=False),
+    Page("/api/v1/speakers/", visitor=2, member=3, html=False),
+    Page("/api/v1/papers/", visitor=4, member=3, html=False),
+    Page("/api/v1/recordings/", visitor=2, member=3, html=False),
+    Page("/embed/dialogues/", visitor=1, member=4, framed=True),
     # One query per list of items: each is read once and listed in every language.
     Page("/sitemap.xml", visitor=3, member=6, html=False),
     Page("/time-zone/", visitor=0, member=3),
@@ -68,7 +87,8 @@ PAGES = [
     # A past dialogue also shows its localisation figures: three aggregate queries the first
     # time (the visitor, walked first), then from the cache (the member, and /about/figures/).
     # The query-count walk keeps the cache in memory, so these are the same on every setup.
-    Page("/dialogues/past-000/", visitor=10, member=14),
+    # One more for its offline pack.
+    Page("/dialogues/past-000/", visitor=11, member=15),
     Page("/about/figures/", visitor=0, member=3),
     Page("/topics/", visitor=1, member=4),
     # Member pages.
@@ -252,6 +272,9 @@ def _publish_recordings(dialogues: list[Dialogue], now) -> None:
             title=f"Recording {i:03}",
             slug=f"recording-{i:03}",
             video_url="https://www.youtube.com/watch?v=dQw4w9WgXcQ",
+            audio=f"private/audio/recording-{i:03}.mp3",
+            audio_size=43_200_000,
+            audio_type="audio/mpeg",
             transcript="**Moderator:** Welcome to the dialogue on accountability.",
             duration=timedelta(minutes=90),
             language="en",
@@ -260,7 +283,8 @@ def _publish_recordings(dialogues: list[Dialogue], now) -> None:
         )
         for i, d in enumerate(dialogues)
     )
-    fields = ["title", "video_url", "transcript", "duration", "language", "audience"]
+    fields = ["title", "video_url", "audio", "audio_size", "audio_type", "transcript"]
+    fields += ["duration", "language", "audience"]
     versions = RecordingVersion.objects.bulk_create(
         RecordingVersion(recording=r, number=1, published_at=now, **_copy(r, fields))
         for r in recordings

@@ -46,7 +46,11 @@ def _never_pwned(page, path: str) -> None:
     for link in page.locator("a[href]").all():
         assert not link.get_attribute("href").lower().startswith("javascript:"), path
     assert page.evaluate("window.__pwned") is None, path
-    assert page.locator("script:not([src])").count() == 0, path
+    # Inline script of any kind but JSON-LD data blocks (which browsers never run)...
+    assert page.locator('script:not([src]):not([type="application/ld+json"])').count() == 0, path
+    # ... and hostile text stays inside those blocks: each one is whole JSON.
+    for block in page.locator('script[type="application/ld+json"]').all():
+        assert page.evaluate("text => typeof JSON.parse(text)", block.text_content()) == "object"
 
 
 def test_script_in_user_text_never_runs(browser, live_server, log_in, hostile_site):
