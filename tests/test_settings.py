@@ -142,5 +142,6 @@ def test_make_run_passes_the_port_on_as_the_site_address():
 
     served = [line for line in result.stdout.splitlines() if "runserver" in line]
     assert served == [
-        'SITE_URL="${SITE_URL:-http://127.0.0.1:8001}" .venv/bin/python manage.py runserver 127.0.0.1:8001'
+        'SITE_URL="${SITE_URL:-http://127.0.0.1:8001}" '
+        ".venv/bin/python manage.py runserver 127.0.0.1:8001"
     ]
