@@ -50,3 +50,18 @@ def written_in_every_language(field: str, make) -> dict[str, str]:
     # The field itself holds the original too (pass these with the default language active).
     values[field] = values[f"{field}_{settings.LANGUAGE_CODE}"]
     return values
+
+
+def remember_language(response, language: str) -> None:
+    """Set the language cookie on `response`, as Django's language switcher does: the pages
+    that follow speak `language`."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )

@@ -3,18 +3,33 @@ from django.utils import translation
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
-from django_countries.fields import LazyTypedChoiceField
 
-from .models import LANGUAGES, PREFERENCE_FIELDS, Member, Organisation, time_zone_choices
+from .models import LANGUAGES, PREFERENCE_FIELDS, Member, Organisation
 from .services import update_signup_profile
+from .timezones import time_zone_choices, valid_zone
 
 ORGANISATION_HELP = _("Pick it from the list as you type, or write its name if it is new.")
 
 
 class TimeZoneField(forms.ChoiceField):
+    """A zone picked from the readable, grouped list; any known zone is valid (a browser may
+    send an alias the list leaves out)."""
+
     def __init__(self, **kwargs):
         kwargs.setdefault("label", _("Time zone"))
         super().__init__(choices=time_zone_choices, **kwargs)
+
+    def valid_value(self, value) -> bool:
+        return valid_zone(value) is not None
+
+    def keep(self, current: str) -> None:
+        """List the zone a member has even if it is an alias the list leaves out."""
+        self.choices = time_zone_choices(keep=current)
+
+
+def country_choices() -> list[tuple[str, str]]:
+    # Built when the form is shown, in the page's language and sorted in it (django-countries).
+    return [("", "---------"), *countries]
 
 
 class OrganisationInput(forms.TextInput):
@@ -50,9 +65,7 @@ class SignupProfileForm(forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
     organisation = OrganisationField()
-    country = LazyTypedChoiceField(
-        label=_("Country"), choices=[("", "---------"), *countries], required=False
-    )
+    country = forms.ChoiceField(label=_("Country"), choices=country_choices, required=False)
     time_zone = TimeZoneField(
         initial="UTC",
         help_text=_("Dialogue times are shown in this zone."),
@@ -113,6 +126,7 @@ class ProfileForm(forms.ModelForm):
             **kwargs.pop("initial", {}),
         }
         super().__init__(*args, instance=instance, initial=initial, **kwargs)
+        self.fields["time_zone"].keep(instance.time_zone)
 
 
 class MailPreferencesForm(forms.ModelForm):

@@ -36,7 +36,7 @@ def _confirm_link(message) -> str:
 def _shown_user(client) -> str:
     """Who the home page says is logged in: the account link's text, or "" for a visitor."""
     html = client.get("/").content.decode()
-    match = re.search(r'<li><a href="/me/">([^<]*)</a></li>', html)
+    match = re.search(r'<li><a href="/me/"><bdi>([^<]*)</bdi></a></li>', html)
     return match.group(1) if match else ""
 
 
@@ -338,7 +338,7 @@ def test_time_zone_picker_form_starts_on_the_current_zone_and_next_page(client):
 
     html = client.get("/time-zone/", {"next": "/dialogues/"}).content.decode()
 
-    assert '<option value="America/Lima" selected>America/Lima</option>' in html
+    assert '<option value="America/Lima" selected>Lima (UTC-05:00)</option>' in html
     assert '<input type="hidden" name="next" value="/dialogues/" id="id_next">' in html
 
 

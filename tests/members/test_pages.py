@@ -5,6 +5,7 @@ import json
 import re
 
 import pytest
+from django.conf import settings
 from django.core import mail
 
 from dialogues.models import Registration
@@ -104,8 +105,10 @@ def test_saving_the_profile_adds_a_new_organisation_and_changes_only_own_profile
 
     response = client.post("/me/", PROFILE)
 
+    # French is now the preferred language: the saved page comes back in it at once.
     assert response.status_code == 302
-    assert response["Location"] == "/me/"
+    assert response["Location"] == "/fr/me/"
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "fr"
     member.refresh_from_db()
     member.user.refresh_from_db()
     assert (member.user.first_name, member.user.last_name) == ("Amina", "Diallo")
@@ -120,7 +123,7 @@ def test_saving_the_profile_adds_a_new_organisation_and_changes_only_own_profile
     assert member.shown_as == "full_name"
     other.refresh_from_db()
     assert other.organisation is None
-    assert "Your profile is saved." in client.get("/me/").content.decode()
+    assert "Votre profil est enregistré." in client.get("/fr/me/").content.decode()
 
 
 def test_saving_the_profile_picks_a_known_organisation_whatever_its_case(client, member):
