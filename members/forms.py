@@ -4,6 +4,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from a4ep_portal.languages import sort_key
+
 from .models import LANGUAGES, PREFERENCE_FIELDS, Member, Organisation
 from .services import update_signup_profile
 from .timezones import time_zone_choices, valid_zone
@@ -28,8 +30,10 @@ class TimeZoneField(forms.ChoiceField):
 
 
 def country_choices() -> list[tuple[str, str]]:
-    # Built when the form is shown, in the page's language and sorted in it (django-countries).
-    return [("", "---------"), *countries]
+    """The countries in the page's language (django-countries translates them), sorted in
+    it: without pyuca django-countries sorts by the ASCII letters alone, which leaves Arabic
+    names in the order of the English ones."""
+    return [("", "---------"), *sorted(countries, key=lambda country: sort_key(country.name))]
 
 
 class OrganisationInput(forms.TextInput):
@@ -127,6 +131,7 @@ class ProfileForm(forms.ModelForm):
         }
         super().__init__(*args, instance=instance, initial=initial, **kwargs)
         self.fields["time_zone"].keep(instance.time_zone)
+        self.fields["country"].choices = country_choices
 
 
 class MailPreferencesForm(forms.ModelForm):

@@ -2,6 +2,7 @@
 labels stack above values, nothing scrolls sideways, text written the other way keeps its order,
 and the pages a newcomer looks for are there (#14, "Languages and layout", "Newcomer set-up")."""
 
+import re
 from io import StringIO
 
 import pytest
@@ -14,6 +15,7 @@ from tests.factories import (
     SessionFactory,
     SpeakerFactory,
     TopicProposalFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.browser
@@ -196,3 +198,65 @@ def test_account_pages_use_the_headers_words(open_page, transactional_db, prefix
     page.get_by_role("main").get_by_role("link", name=signup).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(signup)
     expect(page.get_by_role("main").get_by_role("button", name=signup)).to_be_visible()
+
+
+def test_choosing_arabic_on_the_profile_applies_at_once(open_page, log_in, transactional_db):
+    user = UserFactory(first_name="Mariam", time_zone="Asia/Dhaka")
+    page = open_page()
+    log_in(page.context, user)
+    page.goto("/me/")
+
+    page.get_by_label("Preferred language").select_option("ar")
+    page.get_by_role("button", name="Save your profile").click()
+
+    expect(page).to_have_url(re.compile(r"/ar/me/$"))
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    expect(page.locator(".message")).to_have_text("حُفظ ملفكم الشخصي.")
+    # The next page without a prefix in its address (a language-free link) speaks it too.
+    cookies = {c["name"]: c["value"] for c in page.context.cookies()}
+    assert cookies["django_language"] == "ar"
+
+
+@pytest.mark.parametrize(
+    ("prefix", "first_countries"),
+    [
+        ("", ["Afghanistan", "Åland Islands", "Albania", "Algeria"]),
+        ("/fr", ["Afghanistan", "Afrique du Sud", "Albanie", "Algérie"]),
+        ("/es", ["Afganistán", "Albania", "Alemania", "Angola"]),
+        ("/ar", ["اثيوبيا", "أذربيجان", "أرمينيا", "آروبا"]),
+    ],
+    ids=["en", "fr", "es", "ar"],
+)
+def test_sign_up_lists_countries_translated_and_sorted(
+    open_page, transactional_db, prefix, first_countries
+):
+    page = open_page()
+    page.goto(f"{prefix}/accounts/signup/")
+
+    options = page.locator("select[name=country] option").all_text_contents()
+    assert options[1:5] == first_countries
+
+
+def test_time_zones_read_as_cities_with_their_offset_by_region(open_page, log_in, transactional_db):
+    user = UserFactory(time_zone="Asia/Dhaka")
+    page = open_page()
+    log_in(page.context, user)
+    page.goto("/fr/me/")
+
+    zone = page.get_by_label("Fuseau horaire")
+    expect(zone.locator("option:checked")).to_have_text("Dhaka (UTC+06:00)")
+    group = zone.locator("option:checked").locator("xpath=..")
+    expect(group).to_have_attribute("label", "Asie")
+    expect(zone.locator('option[value="America/Argentina/Buenos_Aires"]')).to_have_text(
+        "Buenos Aires, Argentina (UTC-03:00)"
+    )
+
+
+def test_profile_lists_countries_in_arabic_order(open_page, log_in, transactional_db):
+    user = UserFactory()
+    page = open_page()
+    log_in(page.context, user)
+    page.goto("/ar/me/")
+
+    options = page.get_by_label("البلد").locator("option").all_text_contents()
+    assert options[1:5] == ["اثيوبيا", "أذربيجان", "أرمينيا", "آروبا"]
