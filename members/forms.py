@@ -119,6 +119,12 @@ class ProfileForm(forms.ModelForm):
             "shown_as",
         ]
         widgets = {"shown_as": forms.RadioSelect}
+        help_texts = {
+            "preferred_language": _(
+                "The portal speaks this language as soon as you save and each time you log "
+                "in; we write to you in it where we can, else in English."
+            )
+        }
 
     field_order = ["first_name", "last_name", "organisation_name"]
 
