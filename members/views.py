@@ -39,7 +39,7 @@ def _safe_next(request, target: str) -> str:
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target
-    return "/"
+    return reverse("home")  # in the page's language: /ar/ from /ar/time-zone/
 
 
 def choose_time_zone(request):

@@ -294,6 +294,13 @@ def test_time_zone_picker_sets_cookie_and_redirects(client):
     assert "Times are shown in Asia/Karachi." in page
 
 
+def test_time_zone_picker_without_a_next_page_stays_in_the_pages_language(client):
+    response = client.post("/ar/time-zone/", {"time_zone": "Asia/Dhaka", "next": ""})
+
+    assert response.status_code == 302
+    assert response["Location"] == "/ar/"
+
+
 def test_time_zone_picker_updates_a_members_profile(client):
     user = UserFactory(time_zone="Europe/Amsterdam")
     client.force_login(user)
