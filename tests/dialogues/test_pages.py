@@ -562,6 +562,7 @@ def test_home_without_an_announced_dialogue_says_so(client):
 
     assert card_titles(section(html, "next-heading")) == []
     assert "No dialogue is announced yet." in visible_text(section(html, "next-heading"))
+    assert '<a href="/calendar/">Subscribe to the calendar</a>' in section(html, "next-heading")
 
 
 # --- Rich text -----------------------------------------------------------------------------
