@@ -387,3 +387,15 @@ def test_unsubscribe_link_in_a_message_works_end_to_end(
 
     member.refresh_from_db()
     assert member.wants_invitations is False
+
+
+def test_profile_keeps_an_old_zone_alias_selected_and_does_not_offer_others(client):
+    user = UserFactory(time_zone="US/Eastern")
+    client.force_login(user)
+
+    html = client.get("/me/").content.decode()
+
+    assert '<option value="US/Eastern" selected>US/Eastern</option>' in html
+    assert 'value="US/Pacific"' not in html
+    assert 'value="Etc/GMT+5"' not in html  # reads +5, is UTC-5
+    assert '<option value="Asia/Dhaka">Dhaka (UTC+06:00)</option>' in html
