@@ -40,7 +40,7 @@ run: install
 	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py load_demo
 	@echo "Serving http://127.0.0.1:$(PORT)/ (admin: http://127.0.0.1:$(PORT)/admin/)"
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # Production settings on this machine: gunicorn (gunicorn.conf.py), compressed static files,
 # no debug pages. Uses the same database as `make run` unless DATABASE_URL says otherwise.

@@ -6,6 +6,8 @@ The original is in English, except for papers and recordings, whose `language` s
 is in. Reading `item.title` gives the viewer's language when it is written, else the original.
 """
 
+import unicodedata
+
 from django.conf import settings
 from django.utils import translation
 
@@ -50,3 +52,32 @@ def written_in_every_language(field: str, make) -> dict[str, str]:
     # The field itself holds the original too (pass these with the default language active).
     values[field] = values[f"{field}_{settings.LANGUAGE_CODE}"]
     return values
+
+
+def remember_language(response, language: str) -> None:
+    """Set the language cookie on `response`, as Django's language switcher does: the pages
+    that follow speak `language`."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+
+
+# Arabic letters that sort as another: alef maqsura as ya, ta marbuta as ha (hamza and madda
+# carriers fall out with the marks below).
+_SAME_LETTER = str.maketrans({"\u0649": "\u064a", "\u0629": "\u0647"})
+
+
+def sort_key(text: str) -> str:
+    """A key that sorts names as a reader of the portal's languages expects, close to the
+    Unicode collation (pyuca, ICU) without carrying one: accents and Arabic hamza, madda and
+    vowel marks do not count ("Égypte" with E, "أفغانستان" with ا), case does not either."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    letters = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return letters.translate(_SAME_LETTER).casefold()

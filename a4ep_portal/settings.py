@@ -37,8 +37,11 @@ else:
             "ALLOWED_HOSTS must name the portal's host names when DJANGO_DEBUG is false."
         )
 
-# The portal's public address, used in mail, calendar files and feeds.
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The portal's public address, used in mail, calendar files and feeds. Unset, it is this
+# machine at the port `make run` and `make serve` listen on (PORT), so that links in mail and
+# calendar files work on `PORT=8001 make run` too.
+_PORT = env.int("PORT", default=8000)
+SITE_URL = env.str("SITE_URL", default=f"http://127.0.0.1:{_PORT}").rstrip("/")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
@@ -263,6 +266,9 @@ MAIL_REMINDER_HOURS = [float(hours) for hours in env.list("MAIL_REMINDER_HOURS",
 MAIL_UNSUBSCRIBE_ADDRESS = env.str(
     "MAIL_UNSUBSCRIBE_ADDRESS", default="unsubscribe@a4ep.example.org"
 )
+
+# The address people write to with questions, shown on /contact/ (linked from every page).
+CONTACT_EMAIL = env.str("CONTACT_EMAIL", default="dialogues@a4ep.example.org")
 
 # --- Files ---------------------------------------------------------------------------------
 STATIC_URL = "/static/"

@@ -55,6 +55,8 @@ urlpatterns += i18n_patterns(
     path("", dialogue_views.home, name="home"),
     path("about/", dialogue_views.about, name="about"),
     path("about/figures/", dialogue_views.figures, name="figures"),
+    path("contact/", dialogue_views.contact, name="contact"),
+    path("calendar/", dialogue_views.calendar_subscription, name="calendar_subscription"),
     path("topics/", dialogue_views.topics, name="topics"),
     path("topics/<int:pk>/vote/", dialogue_views.vote_topic, name="vote_topic"),
     path(

@@ -3,18 +3,37 @@ from django.utils import translation
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
-from django_countries.fields import LazyTypedChoiceField
 
-from .models import LANGUAGES, PREFERENCE_FIELDS, Member, Organisation, time_zone_choices
+from a4ep_portal.languages import sort_key
+
+from .models import LANGUAGES, PREFERENCE_FIELDS, Member, Organisation
 from .services import update_signup_profile
+from .timezones import time_zone_choices, valid_zone
 
 ORGANISATION_HELP = _("Pick it from the list as you type, or write its name if it is new.")
 
 
 class TimeZoneField(forms.ChoiceField):
+    """A zone picked from the readable, grouped list; any known zone is valid (a browser may
+    send an alias the list leaves out)."""
+
     def __init__(self, **kwargs):
         kwargs.setdefault("label", _("Time zone"))
         super().__init__(choices=time_zone_choices, **kwargs)
+
+    def valid_value(self, value) -> bool:
+        return valid_zone(value) is not None
+
+    def keep(self, current: str) -> None:
+        """List the zone a member has even if it is an alias the list leaves out."""
+        self.choices = time_zone_choices(keep=current)
+
+
+def country_choices() -> list[tuple[str, str]]:
+    """The countries in the page's language (django-countries translates them), sorted in
+    it: without pyuca django-countries sorts by the ASCII letters alone, which leaves Arabic
+    names in the order of the English ones."""
+    return [("", "---------"), *sorted(countries, key=lambda country: sort_key(country.name))]
 
 
 class OrganisationInput(forms.TextInput):
@@ -50,9 +69,7 @@ class SignupProfileForm(forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
     organisation = OrganisationField()
-    country = LazyTypedChoiceField(
-        label=_("Country"), choices=[("", "---------"), *countries], required=False
-    )
+    country = forms.ChoiceField(label=_("Country"), choices=country_choices, required=False)
     time_zone = TimeZoneField(
         initial="UTC",
         help_text=_("Dialogue times are shown in this zone."),
@@ -102,6 +119,12 @@ class ProfileForm(forms.ModelForm):
             "shown_as",
         ]
         widgets = {"shown_as": forms.RadioSelect}
+        help_texts = {
+            "preferred_language": _(
+                "The portal speaks this language as soon as you save and each time you log "
+                "in; we write to you in it where we can, else in English."
+            )
+        }
 
     field_order = ["first_name", "last_name", "organisation_name"]
 
@@ -113,6 +136,8 @@ class ProfileForm(forms.ModelForm):
             **kwargs.pop("initial", {}),
         }
         super().__init__(*args, instance=instance, initial=initial, **kwargs)
+        self.fields["time_zone"].keep(instance.time_zone)
+        self.fields["country"].choices = country_choices
 
 
 class MailPreferencesForm(forms.ModelForm):

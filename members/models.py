@@ -39,10 +39,6 @@ def known_time_zones() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones())
 
 
-def time_zone_choices() -> list[tuple[str, str]]:
-    return [(name, name.replace("_", " ")) for name in sorted(known_time_zones())]
-
-
 def validate_time_zone(value: str) -> None:
     # Not model choices: the zone list changes with tzdata and must not need a migration.
     if value not in known_time_zones():

@@ -5,6 +5,8 @@ from django.dispatch import receiver
 from django.urls import translate_url
 from django.utils import translation
 
+from a4ep_portal.languages import remember_language
+
 from .services import ensure_member
 
 
@@ -27,13 +29,4 @@ def use_preferred_language(sender, request, user, response=None, **kwargs) -> No
     request.LANGUAGE_CODE = language
     if response is None:
         return
-    response.set_cookie(
-        settings.LANGUAGE_COOKIE_NAME,
-        language,
-        max_age=settings.LANGUAGE_COOKIE_AGE,
-        path=settings.LANGUAGE_COOKIE_PATH,
-        domain=settings.LANGUAGE_COOKIE_DOMAIN,
-        secure=settings.LANGUAGE_COOKIE_SECURE,
-        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-    )
+    remember_language(response, language)

@@ -6,12 +6,15 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
+
+from a4ep_portal.languages import remember_language
 
 from .forms import DeleteAccountForm, MailPreferencesForm, ProfileForm, TimeZoneChoiceForm
 from .models import MailKind, Member
@@ -36,7 +39,7 @@ def _safe_next(request, target: str) -> str:
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target
-    return "/"
+    return reverse("home")  # in the page's language: /ar/ from /ar/time-zone/
 
 
 def choose_time_zone(request):
@@ -65,6 +68,7 @@ def choose_time_zone(request):
                 "next": _safe_next(request, request.GET.get("next", "")),
             }
         )
+        form.fields["time_zone"].keep(request.time_zone_name)
     return render(request, "members/time_zone.html", {"form": form})
 
 
@@ -76,8 +80,13 @@ def profile(request):
     form = ProfileForm(request.POST or None, instance=member)
     if request.method == "POST" and form.is_valid():
         update_profile(member, **form.cleaned_data)
+        # A new preferred language applies at once: the saved page comes back in it.
+        language = member.site_language()
+        translation.activate(language)
         messages.success(request, _("Your profile is saved."))
-        return redirect("profile")
+        response = redirect(reverse("profile"))
+        remember_language(response, language)
+        return response
     return render(request, "members/profile.html", {"form": form})
 
 

@@ -45,6 +45,8 @@ PAGES = [
     Page("/", visitor=5, member=8),
     Page("/about/", visitor=1, member=4),
     Page("/privacy/", visitor=0, member=3),
+    Page("/contact/", visitor=0, member=3),
+    Page("/calendar/", visitor=0, member=3),
     Page("/dialogues/", visitor=6, member=9),
     # Two more for the dialogue's published papers and recordings; a member's page also
     # looks up their own registration, whether they may see registrant-only papers, the

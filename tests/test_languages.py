@@ -202,13 +202,16 @@ def test_dialogue_shows_the_viewers_language_and_falls_back_to_the_original(clie
     assert "<h1>Redevabilité</h1>" in french
     assert '<p class="lead question">Qui rend des comptes à qui ?</p>' in french
     assert "Bienvenue" in french
-    assert '<span lang="en">English</span>, <span lang="fr">Français</span>.' in french
+    assert '<bdi lang="en">English</bdi>, <bdi lang="fr">Français</bdi>.' in french
 
     # Spanish: not translated, so the English original, marked as English for screen readers.
     spanish = client.get("/es/dialogues/accountability/").content.decode()
 
     assert '<h1 lang="en">Accountability</h1>' in spanish
-    assert "Todavía no disponible en español: se muestra en el idioma original, English." in spanish
+    assert (
+        "Todavía no disponible en <bdi>español</bdi>: se muestra en el idioma original, "
+        "<bdi>English</bdi>." in spanish
+    )
     assert '<span lang="en">Welcome</span>' in spanish
 
     english = client.get("/dialogues/accountability/").content.decode()

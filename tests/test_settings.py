@@ -3,6 +3,7 @@ checks with the documented variables, and schedules only work that a worker can 
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 
@@ -82,3 +83,50 @@ def test_every_scheduled_job_names_a_task_the_worker_runs():
 
     assert scheduled
     assert {name: task for name, task in scheduled.items() if task not in app.tasks} == {}
+
+
+@pytest.mark.parametrize(
+    ("env", "site_url"),
+    [
+        ({}, "http://127.0.0.1:8000"),
+        ({"PORT": "8001"}, "http://127.0.0.1:8001"),
+        (
+            {"PORT": "8001", "SITE_URL": "https://dialogues.a4ep.example/"},
+            "https://dialogues.a4ep.example",
+        ),
+    ],
+    ids=["default", "port", "site-url-wins"],
+)
+def test_site_url_follows_the_port_unless_set(env, site_url):
+    """`PORT=8001 make run`: links in mail, calendar files and hreflang point at :8001."""
+    result = _manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings; print(settings.SITE_URL)",
+        env=env,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == site_url + "\n"
+
+
+def test_make_run_passes_the_port_on_as_the_site_address():
+    make = shutil.which("make")
+    if make is None:
+        pytest.skip("needs make")
+    clean = {name: value for name, value in os.environ.items() if name not in PORTAL_VARIABLES}
+    result = subprocess.run(
+        [make, "--dry-run", "--always-make", "run", "PORT=8001"],
+        cwd=settings.BASE_DIR,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    served = [line for line in result.stdout.splitlines() if "runserver" in line]
+    assert served == [
+        'SITE_URL="${SITE_URL:-http://127.0.0.1:8001}" '
+        ".venv/bin/python manage.py runserver 127.0.0.1:8001"
+    ]

@@ -131,3 +131,13 @@ def in_its_language(item, field: str = "title"):
     if code == translation.get_language():
         return value
     return format_html('<span lang="{}"{}>{}</span>', code, dir_attr(item, field), value)
+
+
+@register.filter
+def bdi(value):
+    """`value` in a <bdi>: text of unknown direction (a name, an English title on an Arabic
+    page) keeps its own order and leaves the sentence around it alone ("(Welcome)" stays in
+    its parentheses, "2020?" is not turned into "?2020")."""
+    if value in (None, ""):
+        return ""
+    return format_html("<bdi>{}</bdi>", value)

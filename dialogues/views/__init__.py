@@ -3,7 +3,9 @@ participation: questions, breakout groups, topics, feedback and figures (partici
 
 from .catalogue import (
     about,
+    calendar_subscription,
     cancel_my_registration,
+    contact,
     dialogue_calendar,
     dialogue_detail,
     dialogue_list,
@@ -26,6 +28,8 @@ from .participation import (
 )
 
 __all__ = [
+    "calendar_subscription",
+    "contact",
     "ask",
     "choose_breakout",
     "feedback",

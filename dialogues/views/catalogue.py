@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
@@ -49,7 +50,11 @@ def home(request):
     )
     # The latest few of each series (a long series would make the page heavy on a phone); the
     # full list is one link away on /dialogues/.
-    latest = public.for_cards().order_by("-starts_at", "-pk")[: settings.HOME_DIALOGUES_PER_SERIES]
+    latest = public.for_cards().order_by("-starts_at", "-pk")
+    if next_dialogue is not None:
+        # Shown once, under "Next dialogue", not again in its series.
+        latest = latest.exclude(pk=next_dialogue.pk)
+    latest = latest[: settings.HOME_DIALOGUES_PER_SERIES]
     series = Series.objects.annotate(
         public_count=Count("dialogues", filter=~Q(dialogues__status=Dialogue.Status.DRAFT))
     ).prefetch_related(Prefetch("dialogues", queryset=latest, to_attr="latest_dialogues"))
@@ -230,6 +235,25 @@ def speaker_detail(request, slug: str):
 def about(request):
     series = Series.objects.order_by("title")
     return render(request, "dialogues/about.html", {"series_list": series})
+
+
+@require_safe
+@cache_public_page
+def contact(request):
+    return render(request, "dialogues/contact.html", {"contact_email": settings.CONTACT_EMAIL})
+
+
+@require_safe
+@cache_public_page
+def calendar_subscription(request):
+    """How to subscribe to the calendar of all dialogues: a webcal:// link (calendar apps
+    subscribe and refresh it) and the https address to paste into web calendars."""
+    address = settings.SITE_URL + reverse("dialogues:calendar")
+    return render(
+        request,
+        "dialogues/calendar_subscription.html",
+        {"address": address, "webcal": "webcal://" + address.split("://", 1)[1]},
+    )
 
 
 @verified_email_required

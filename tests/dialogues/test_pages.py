@@ -245,7 +245,7 @@ def test_detail_page_shows_title_question_and_facts(client, full_dialogue):
         "Who it is for Local leaders from CSOs from different regions "
         "Co-hosts CHS Alliance KUNO"
     )
-    assert '<a href="https://www.kuno-platform.nl/" rel="noopener">KUNO</a>' in html
+    assert '<a href="https://www.kuno-platform.nl/" rel="noopener"><bdi>KUNO</bdi></a>' in html
 
 
 def test_detail_page_agenda_has_clock_times_from_order_and_durations(client, full_dialogue):
@@ -287,7 +287,7 @@ def test_detail_page_lists_each_speaker_once_with_their_roles(client, full_dialo
         "Amina Diallo, Executive Director, Sahara Relief Network (Moderator, Panellist) "
         "Rafiq Hossain, Head of Programmes, Coast Trust (Panellist)"
     )
-    assert '<a href="/speakers/amina-diallo/">Amina Diallo</a>' in speakers
+    assert '<a href="/speakers/amina-diallo/"><bdi>Amina Diallo</bdi></a>' in speakers
 
 
 def _registration_text(client, dialogue) -> str:
@@ -562,6 +562,7 @@ def test_home_without_an_announced_dialogue_says_so(client):
 
     assert card_titles(section(html, "next-heading")) == []
     assert "No dialogue is announced yet." in visible_text(section(html, "next-heading"))
+    assert '<a href="/calendar/">Subscribe to the calendar</a>' in section(html, "next-heading")
 
 
 # --- Rich text -----------------------------------------------------------------------------

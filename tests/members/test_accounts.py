@@ -36,7 +36,7 @@ def _confirm_link(message) -> str:
 def _shown_user(client) -> str:
     """Who the home page says is logged in: the account link's text, or "" for a visitor."""
     html = client.get("/").content.decode()
-    match = re.search(r'<li><a href="/me/">([^<]*)</a></li>', html)
+    match = re.search(r'<li><a href="/me/"><bdi>([^<]*)</bdi></a></li>', html)
     return match.group(1) if match else ""
 
 
@@ -294,6 +294,13 @@ def test_time_zone_picker_sets_cookie_and_redirects(client):
     assert "Times are shown in Asia/Karachi." in page
 
 
+def test_time_zone_picker_without_a_next_page_stays_in_the_pages_language(client):
+    response = client.post("/ar/time-zone/", {"time_zone": "Asia/Dhaka", "next": ""})
+
+    assert response.status_code == 302
+    assert response["Location"] == "/ar/"
+
+
 def test_time_zone_picker_updates_a_members_profile(client):
     user = UserFactory(time_zone="Europe/Amsterdam")
     client.force_login(user)
@@ -338,7 +345,7 @@ def test_time_zone_picker_form_starts_on_the_current_zone_and_next_page(client):
 
     html = client.get("/time-zone/", {"next": "/dialogues/"}).content.decode()
 
-    assert '<option value="America/Lima" selected>America/Lima</option>' in html
+    assert '<option value="America/Lima" selected>Lima (UTC-05:00)</option>' in html
     assert '<input type="hidden" name="next" value="/dialogues/" id="id_next">' in html
 
 

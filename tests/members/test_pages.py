@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.utils import timezone
 
@@ -106,8 +107,10 @@ def test_saving_the_profile_adds_a_new_organisation_and_changes_only_own_profile
 
     response = client.post("/me/", PROFILE)
 
+    # French is now the preferred language: the saved page comes back in it at once.
     assert response.status_code == 302
-    assert response["Location"] == "/me/"
+    assert response["Location"] == "/fr/me/"
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "fr"
     member.refresh_from_db()
     member.user.refresh_from_db()
     assert (member.user.first_name, member.user.last_name) == ("Amina", "Diallo")
@@ -122,7 +125,7 @@ def test_saving_the_profile_adds_a_new_organisation_and_changes_only_own_profile
     assert member.shown_as == "full_name"
     other.refresh_from_db()
     assert other.organisation is None
-    assert "Your profile is saved." in client.get("/me/").content.decode()
+    assert "Votre profil est enregistré." in client.get("/fr/me/").content.decode()
 
 
 def test_saving_the_profile_picks_a_known_organisation_whatever_its_case(client, member):
@@ -431,3 +434,15 @@ def test_unsubscribe_link_in_a_message_works_end_to_end(
 
     member.refresh_from_db()
     assert member.wants_invitations is False
+
+
+def test_profile_keeps_an_old_zone_alias_selected_and_does_not_offer_others(client):
+    user = UserFactory(time_zone="US/Eastern")
+    client.force_login(user)
+
+    html = client.get("/me/").content.decode()
+
+    assert '<option value="US/Eastern" selected>US/Eastern</option>' in html
+    assert 'value="US/Pacific"' not in html
+    assert 'value="Etc/GMT+5"' not in html  # reads +5, is UTC-5
+    assert '<option value="Asia/Dhaka">Dhaka (UTC+06:00)</option>' in html
