@@ -50,11 +50,11 @@ PAGES = [
     Page("/dialogues/dialogue-000/calendar.ics", visitor=1, member=4, html=False),
     Page("/speakers/", visitor=2, member=5),
     Page("/speakers/speaker-000/", visitor=2, member=5),
-    Page("/papers/", visitor=7, member=10),
+    Page("/papers/", visitor=6, member=9),
     Page("/papers/paper-000/", visitor=5, member=8),
     Page("/papers/paper-000/versions/1/", visitor=4, member=7),
     Page("/papers/feed/", visitor=4, member=6, html=False),
-    Page("/recordings/", visitor=5, member=8),
+    Page("/recordings/", visitor=4, member=7),
     Page("/recordings/recording-000/", visitor=1, member=4),
     Page("/recordings/feed/", visitor=1, member=4, html=False),
     # One query per list of items: each is read once and listed in every language.
