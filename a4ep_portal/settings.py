@@ -66,6 +66,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so that every log line of the request carries its id.
     "log_request_id.middleware.RequestIDMiddleware",
+    # Next, so that a cached anonymous page is served without the rest of the stack (and what
+    # it stores is the finished response, compressed, with its headers).
+    "a4ep_portal.pagecache.PublicPageCacheMiddleware",
     # Pages go out compressed (a sixth of their size) to visitors on slow, metered links.
     # Django masks the CSRF token per response and pads compressed responses at random
     # against BREACH, and pages that show a join link are not compressed at all (see
