@@ -374,9 +374,10 @@ LOGGING = {
 # with Redis: the database cache would cost as much as the page. Publishing, a new dialogue
 # or a changed agenda empties it at once (a4ep_portal/pagecache.py).
 PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=300 if REDIS_URL else 0)
-# Dialogues listed per page on /dialogues/ and /speakers/.
-PORTAL_PAGE_SIZE = env.int("PORTAL_PAGE_SIZE", default=50)
+# Items listed per page on /dialogues/, /speakers/, /papers/, /recordings/ and /topics/: about
+# what a person reads on a phone before paging on; every item costs render time and bytes.
+PORTAL_PAGE_SIZE = env.int("PORTAL_PAGE_SIZE", default=20)
 # Dialogues of each series on the home page (the latest ones); /dialogues/ lists them all.
-HOME_DIALOGUES_PER_SERIES = env.int("HOME_DIALOGUES_PER_SERIES", default=12)
+HOME_DIALOGUES_PER_SERIES = env.int("HOME_DIALOGUES_PER_SERIES", default=6)
 # Where the embedded default writes its SQLite file, media and cache.
 VAR_DIR.mkdir(exist_ok=True)

@@ -46,8 +46,9 @@ class DialogueQuerySet(models.QuerySet):
         return self.filter(ends_at__lte=now or timezone.now())
 
     def for_cards(self) -> "DialogueQuerySet":
-        """What a dialogue card shows, fetched in a fixed number of queries."""
-        return self.select_related("series").prefetch_related("co_hosts")
+        """What a dialogue card shows, fetched in a fixed number of queries (a card does not
+        show the series: joining it cost a model per card)."""
+        return self.prefetch_related("co_hosts")
 
 
 class Dialogue(models.Model):
