@@ -451,3 +451,22 @@ def test_sitemap_lists_published_papers_and_recordings(client):
     assert f"<loc>{site}/recordings/{recording.slug}/</loc>" in sitemap
     assert f"<loc>{site}{recording.dialogue.get_absolute_url()}</loc>" in sitemap
     assert f"<loc>{site}/papers/</loc>" in sitemap
+
+
+def test_paper_archive_pages_with_real_links_that_keep_the_filters(client, settings):
+    settings.PORTAL_PAGE_SIZE = 2
+    for n in range(5):
+        PaperFactory(title=f"Paper {n}", kind="summary", published=True)
+
+    def titles(page: str) -> list[str]:
+        return re.findall(r'<h2 class="card-title"><a href="[^"]+"[^>]*>([^<]+)</a></h2>', page)
+
+    first = client.get("/papers/?kind=summary").content.decode()
+    assert titles(first) == ["Paper 4", "Paper 3"]
+    assert '<a rel="next" href="?kind=summary&amp;page=2">Next page</a>' in first
+    assert 'rel="prev"' not in first
+    assert "<span>Page 1 of 3</span>" in first
+    last = client.get("/papers/?kind=summary&page=3").content.decode()
+    assert titles(last) == ["Paper 0"]
+    assert '<a rel="prev" href="?kind=summary&amp;page=2">Previous page</a>' in last
+    assert 'rel="next"' not in last
