@@ -153,6 +153,14 @@ class Dialogue(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("dialogues:detail", kwargs={"slug": self.slug})
 
+    # Every card shows these two. Django's get_FOO_display rebuilds a dict of the field's
+    # choices on each call, which cost more than the rest of the card's meta line.
+    def get_format_display(self) -> str:
+        return str(self.Format(self.format).label) if self.format in self.Format else self.format
+
+    def get_status_display(self) -> str:
+        return str(self.Status(self.status).label) if self.status in self.Status else self.status
+
     def clean(self) -> None:
         opens, closes = self.registration_opens_at, self.registration_closes_at
         if opens and closes and closes <= opens:
