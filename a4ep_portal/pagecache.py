@@ -130,6 +130,8 @@ def _fast_key(request) -> str | None:
         return None
     parts = [
         str(generation),
+        # The finished response carries HSTS on https only.
+        request.scheme,
         request.get_full_path(),
         # Pages speak their address's language (i18n_patterns, English unprefixed).
         translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE,
