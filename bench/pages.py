@@ -23,7 +23,9 @@ Targets on a 2-core machine (issue 16): with the cache on, every public page rea
 floor's requests per second with p95 under 2x the floor's; with the cache off, 40% with p95
 under 5x; member pages 30%; a worker stays under 150 MB resident after the run. The load
 generator runs on the same machine and takes its share of the CPU, alike for the floor and the
-pages.
+pages. Each page also gets the CPU time per request of the gunicorn workers and of the
+PostgreSQL backends serving them (from /proc): on a machine shared with other work, requests
+per second and latency say more about the neighbours than about the page, CPU time does not.
 """
 
 import http.client
@@ -45,7 +47,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.registration_burst import ensure_database, free_port  # noqa: E402
+from bench.registration_burst import (  # noqa: E402
+    children,
+    cpu_seconds,
+    database_backends,
+    ensure_database,
+    free_port,
+)
 
 WORKERS = int(os.environ.get("BENCH_WORKERS", 4))
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", 2000))
@@ -401,13 +409,27 @@ def serve_and_measure(cache_seconds: int, paths: dict[str, tuple[str, str | None
             warm = load(port, path, WORKERS * 3, WORKERS, session)
             if warm["errors"]:
                 raise SystemExit(f"{path} answered errors while warming up: {warm}")
+            # CPU time per request of the workers and of the PostgreSQL backends serving them:
+            # what the page costs, whatever else shares the machine (requests per second and
+            # latency are not, when it is shared).
+            # A backend that ends meanwhile is left out (its time cannot be read any more).
+            processes = children(server.pid), database_backends()
+            before = [{pid: cpu_seconds(pid) for pid in group} for group in processes]
             results[name] = load(port, path, REQUESTS, CONCURRENCY, session)
+            spent = [
+                sum(max(cpu_seconds(pid) - used, 0) for pid, used in group.items())
+                for group in before
+            ]
+            served = results[name]["requests"]
+            results[name]["cpu_ms"] = round(spent[0] / served * 1000, 2)
+            results[name]["db_cpu_ms"] = round(spent[1] / served * 1000, 2)
         rss = worker_rss_mb(server.pid)
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=60)
     floor = results["floor"]
     for figures in results.values():
+        figures["cpu_ratio"] = round(figures["cpu_ms"] / floor["cpu_ms"], 2)
         figures["rps_ratio"] = round(figures["rps"] / floor["rps"], 3)
         figures["p95_ratio"] = round(figures["p95_ms"] / floor["p95_ms"], 2)
     return {"cache_seconds": cache_seconds, "pages": results, "worker_rss_mb": rss}
@@ -435,11 +457,13 @@ def print_run(run: dict) -> None:
     print(f"\ncache {state} (PUBLIC_PAGE_CACHE_SECONDS={run['cache_seconds']})")
     print(
         f"{'page':<20} {'rps':>8} {'p50 ms':>8} {'p95 ms':>8} {'rps/floor':>10} {'p95/floor':>10}"
+        f" {'CPU ms':>7} {'CPU/floor':>10} {'DB CPU ms':>10}"
     )
     for name, figures in run["pages"].items():
         print(
             f"{name:<20} {figures['rps']:>8} {figures['p50_ms']:>8} {figures['p95_ms']:>8} "
             f"{figures['rps_ratio']:>10.0%} {figures['p95_ratio']:>9}x"
+            f" {figures['cpu_ms']:>7} {figures['cpu_ratio']:>9}x {figures['db_cpu_ms']:>10}"
             + (f"  errors {figures['errors']}" if figures["errors"] else "")
             + (f"  (only {figures['requests']} in {MAX_SECONDS:g} s)" if figures["capped"] else "")
         )
