@@ -69,6 +69,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so that every log line of the request carries its id.
     "log_request_id.middleware.RequestIDMiddleware",
+    # Next, so that a cached anonymous page is served without the rest of the stack (and what
+    # it stores is the finished response, compressed, with its headers).
+    "a4ep_portal.pagecache.PublicPageCacheMiddleware",
     # Pages go out compressed (a sixth of their size) to visitors on slow, metered links.
     # Django masks the CSRF token per response and pads compressed responses at random
     # against BREACH, and pages that show a join link are not compressed at all (see
@@ -438,10 +441,11 @@ LOGGING = {
 # with Redis: the database cache would cost as much as the page. Publishing, a new dialogue
 # or a changed agenda empties it at once (a4ep_portal/pagecache.py).
 PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=300 if REDIS_URL else 0)
-# Dialogues listed per page on /dialogues/ and /speakers/.
-PORTAL_PAGE_SIZE = env.int("PORTAL_PAGE_SIZE", default=50)
+# Items listed per page on /dialogues/, /speakers/, /papers/, /recordings/ and /topics/: about
+# what a person reads on a phone before paging on; every item costs render time and bytes.
+PORTAL_PAGE_SIZE = env.int("PORTAL_PAGE_SIZE", default=20)
 # Dialogues of each series on the home page (the latest ones); /dialogues/ lists them all.
-HOME_DIALOGUES_PER_SERIES = env.int("HOME_DIALOGUES_PER_SERIES", default=12)
+HOME_DIALOGUES_PER_SERIES = env.int("HOME_DIALOGUES_PER_SERIES", default=6)
 # The address podcast directories show as the podcast's owner (itunes:owner).
 PODCAST_OWNER_EMAIL = env.str("PODCAST_OWNER_EMAIL", default="dialogues@a4ep.example.org")
 # Upcoming dialogues listed by the embeddable page for partners' sites (/embed/dialogues/).

@@ -64,23 +64,27 @@ class ArchiveFilterForm(forms.Form):
     """The filters and search of /papers/ and /recordings/; unknown values are ignored."""
 
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
-    dialogue = forms.TypedChoiceField(
-        label=_("Dialogue"), required=False, coerce=int, empty_value=None
-    )
     kind = forms.ChoiceField(label=_("Kind"), required=False)
     language = forms.ChoiceField(label=_("Language"), required=False)
     year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None)
+    # Offered once a year is chosen (year, then dialogue): a choice per dialogue of the whole
+    # archive was 1,000 options and 89 KB on every page of the list.
+    dialogue = forms.TypedChoiceField(
+        label=_("Dialogue"), required=False, coerce=int, empty_value=None
+    )
 
     def __init__(self, *args, items, search_fields: list[str], **kwargs):
-        """items: the published items the choices come from (three small queries)."""
+        """items: the published items the choices come from (two small queries, a third for
+        the dialogues once a year or a dialogue is chosen)."""
         super().__init__(*args, **kwargs)
         self.search_fields = search_fields
-        dialogues = Dialogue.objects.filter(pk__in=items.values("dialogue_id")).order_by(
-            "starts_at", "pk"
-        )
-        self.fields["dialogue"].choices = [("", _("Any dialogue"))] + [
-            (d.pk, f"{d.number}. {d.title}") for d in dialogues.only("pk", "number", "title")
-        ]
+        dialogues = self._dialogues(items)
+        if dialogues is None:
+            del self.fields["dialogue"]
+        else:
+            self.fields["dialogue"].choices = [("", _("Any dialogue"))] + [
+                (d.pk, f"{d.number}. {d.title}") for d in dialogues.only("pk", "number", "title")
+            ]
         if items.model is Paper:
             self.fields["kind"].choices = [("", _("Any kind")), *Paper.Kind.choices]
         else:
@@ -97,11 +101,30 @@ class ArchiveFilterForm(forms.Form):
         )
         self.fields["year"].choices = [("", _("Any year"))] + [(y, str(y)) for y in years if y]
 
+    def _dialogues(self, items):
+        """The dialogues to choose from: those of the chosen year, or the one asked for by a
+        link (?dialogue=); None when neither is given."""
+        year, dialogue = self._number("year"), self._number("dialogue")
+        if year is None and dialogue is None:
+            return None
+        if year is not None:
+            items = with_year(items.order_by()).filter(year=year)
+        dialogues = Dialogue.objects.filter(pk__in=items.values("dialogue_id"))
+        if year is None:
+            dialogues = dialogues.filter(pk=dialogue)
+        return dialogues.order_by("starts_at", "pk")
+
+    def _number(self, name: str) -> int | None:
+        try:
+            return int(self.data.get(name) or "")
+        except ValueError:
+            return None
+
     def filter(self, queryset):
         if not self.is_valid():
             return queryset
         data = self.cleaned_data
-        if data["dialogue"]:
+        if data.get("dialogue"):
             queryset = queryset.filter(dialogue_id=data["dialogue"])
         if data.get("kind"):
             queryset = queryset.filter(kind=data["kind"])

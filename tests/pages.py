@@ -56,12 +56,12 @@ PAGES = [
     Page("/dialogues/dialogue-000/calendar.ics", visitor=1, member=4, html=False),
     Page("/speakers/", visitor=2, member=5),
     Page("/speakers/speaker-000/", visitor=2, member=5),
-    Page("/papers/", visitor=7, member=10),
+    Page("/papers/", visitor=6, member=9),
     Page("/papers/paper-000/", visitor=5, member=8),
     Page("/papers/paper-000/versions/1/", visitor=4, member=7),
     Page("/papers/feed/", visitor=4, member=6, html=False),
     # One more for the languages that have a podcast.
-    Page("/recordings/", visitor=6, member=9),
+    Page("/recordings/", visitor=5, member=8),
     Page("/recordings/recording-000/", visitor=1, member=4),
     Page("/recordings/feed/", visitor=1, member=4, html=False),
     # The languages that have a podcast, then the episodes.

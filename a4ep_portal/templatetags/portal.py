@@ -4,6 +4,7 @@ from django import template
 from django.conf import settings
 from django.urls import translate_url
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.html import format_html
 
 from a4ep_portal import languages
@@ -17,16 +18,33 @@ def markdown_filter(text: str):
     return render_markdown(text)
 
 
-@register.inclusion_tag("includes/time.html", takes_context=True)
-def local_time(context, value: datetime, style: str = "datetime"):
-    """A <time> in the viewer's zone with the zone named; its datetime attribute is UTC."""
-    return {
-        "value": timezone.localtime(value),
-        "utc": value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "style": style,
-        "zone": timezone.get_current_timezone_name(),
-        "chosen": context.get("time_zone_chosen", False),
-    }
+# The format each style of local_time shows, by name in the active language's formats.
+TIME_FORMATS = {"date": "DATE_FORMAT", "time": "TIME_FORMAT", "month": "YEAR_MONTH_FORMAT"}
+
+
+@register.simple_tag
+def local_time(value: datetime, style: str = "datetime"):
+    """A <time> in the viewer's zone with the zone named; its datetime attribute is UTC.
+
+    Written out here rather than as an included template: lists show one per item, and an
+    inclusion tag cost each a context and a template render (measured in README, Benchmarks).
+    """
+    local = timezone.localtime(value)
+    utc = value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if style in TIME_FORMATS:
+        return format_html(
+            '<time datetime="{}" data-local="{}">{}</time>',
+            utc,
+            style,
+            date_format(local, TIME_FORMATS[style]),
+        )
+    return format_html(
+        '<time datetime="{}" data-local="{}">{} <span class="zone">({})</span></time>',
+        utc,
+        style,
+        date_format(local, "DATETIME_FORMAT"),
+        timezone.get_current_timezone_name(),
+    )
 
 
 @register.simple_tag(takes_context=True)

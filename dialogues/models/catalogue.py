@@ -54,8 +54,9 @@ class DialogueQuerySet(models.QuerySet):
         return self.filter(ends_at__lte=now or timezone.now())
 
     def for_cards(self) -> "DialogueQuerySet":
-        """What a dialogue card shows, fetched in a fixed number of queries."""
-        return self.select_related("series").prefetch_related("co_hosts")
+        """What a dialogue card shows, fetched in a fixed number of queries (a card does not
+        show the series: joining it cost a model per card)."""
+        return self.prefetch_related("co_hosts")
 
 
 class Dialogue(models.Model):
@@ -179,6 +180,14 @@ class Dialogue(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("dialogues:detail", kwargs={"slug": self.slug})
+
+    # Every card shows these two. Django's get_FOO_display rebuilds a dict of the field's
+    # choices on each call, which cost more than the rest of the card's meta line.
+    def get_format_display(self) -> str:
+        return str(self.Format(self.format).label) if self.format in self.Format else self.format
+
+    def get_status_display(self) -> str:
+        return str(self.Status(self.status).label) if self.status in self.Status else self.status
 
     def clean(self) -> None:
         opens, closes = self.registration_opens_at, self.registration_closes_at

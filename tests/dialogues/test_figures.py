@@ -151,6 +151,29 @@ def test_figures_are_cached_and_forgotten_when_inputs_change(seeded, django_asse
     assert dialogue_report(a).speakers.total == 6
 
 
+def test_a_dialogues_figures_are_read_without_the_whole_archives(seeded, monkeypatch):
+    from django.core.cache import cache
+
+    from dialogues import figures
+
+    a, b = seeded
+    dialogue_report(a)
+    read = []
+
+    class Recording:
+        def __getattr__(self, name):
+            return getattr(cache, name)
+
+        def get(self, key, *args):
+            read.append(key)
+            return cache.get(key, *args)
+
+    monkeypatch.setattr(figures, "cache", Recording())
+    assert dialogue_report(b).attendees.total == 1
+    stamp = cache.get(figures.STAMP_KEY)
+    assert read == [figures.STAMP_KEY, f"{figures.CACHE_KEY}:{stamp}:{b.pk}"]
+
+
 def test_upcoming_and_cancelled_dialogues_have_no_figures():
     assert dialogue_report(DialogueFactory()) is None
     cancelled = DialogueFactory(status="cancelled", starts_at=timezone.now() - timedelta(days=1))

@@ -270,6 +270,35 @@ def test_paper_archive_filters_by_dialogue_kind_language_and_year(client):
     assert '<option value="es">' not in page  # only languages something is published in
 
 
+def test_paper_archive_offers_the_dialogues_of_the_chosen_year_only(client):
+    old = DialogueFactory(number=1, title="Solidarity", starts_at=utc(2020, 9, 24, 12))
+    new = DialogueFactory(number=6, title="Local actors", starts_at=utc(2026, 3, 5, 12))
+    DialogueFactory(number=7, title="Nothing published", starts_at=utc(2026, 4, 5, 12))
+    PaperFactory(title="Solidarity paper", dialogue=old, published=True)
+    PaperFactory(title="Acteurs locaux", dialogue=new, published=True)
+
+    def fields(query: str) -> list[str]:
+        page = client.get(f"/papers/?{query}").content.decode()
+        return re.findall(r'<label for="id_([a-z]+)">', page)
+
+    def dialogue_options(query: str) -> list[str]:
+        page = client.get(f"/papers/?{query}").content.decode()
+        select = re.search(r'<select name="dialogue"[^>]*>(.*?)</select>', page, re.S).group(1)
+        return re.findall(r"<option [^>]*>([^<]+)</option>", select)
+
+    # Year first, then the dialogues of that year: never a choice per dialogue of the archive.
+    assert fields("") == ["q", "kind", "language", "year"]
+    assert fields("year=2026") == ["q", "kind", "language", "year", "dialogue"]
+    assert dialogue_options("year=2026") == ["Any dialogue", "6. Local actors"]
+    assert dialogue_options("year=2020") == ["Any dialogue", "1. Solidarity"]
+    # A link to one dialogue's papers (?dialogue=) shows that dialogue as chosen.
+    assert dialogue_options(f"dialogue={old.pk}") == ["Any dialogue", "1. Solidarity"]
+    assert (
+        f'<option value="{old.pk}" selected>'
+        in client.get(f"/papers/?dialogue={old.pk}").content.decode()
+    )
+
+
 def test_paper_search_looks_in_titles_abstracts_and_bodies(client):
     PaperFactory(title="Accountability", abstract="", body="Nothing here.", published=True)
     PaperFactory(title="Second", abstract="About accountability too.", body="x", published=True)
@@ -325,9 +354,9 @@ def test_archive_query_count_is_the_same_for_5_and_200_items(client, url, factor
     few = count()
     make(195)
     many = count()
-    # count, page, (papers: speakers, organisations), and the filters' dialogues, languages, years
-    # (recordings: and the languages that have a podcast)
-    assert (few, many) == ((7, 7) if url == "/papers/" else (6, 6))
+    # count, page, (papers: speakers, organisations), and the filters' languages and years (the
+    # dialogues only once a year is chosen); recordings: and the languages that have a podcast
+    assert (few, many) == ((6, 6) if url == "/papers/" else (5, 5))
 
 
 # --- The recording page ----------------------------------------------------------------------
@@ -422,3 +451,22 @@ def test_sitemap_lists_published_papers_and_recordings(client):
     assert f"<loc>{site}/recordings/{recording.slug}/</loc>" in sitemap
     assert f"<loc>{site}{recording.dialogue.get_absolute_url()}</loc>" in sitemap
     assert f"<loc>{site}/papers/</loc>" in sitemap
+
+
+def test_paper_archive_pages_with_real_links_that_keep_the_filters(client, settings):
+    settings.PORTAL_PAGE_SIZE = 2
+    for n in range(5):
+        PaperFactory(title=f"Paper {n}", kind="summary", published=True)
+
+    def titles(page: str) -> list[str]:
+        return re.findall(r'<h2 class="card-title"><a href="[^"]+"[^>]*>([^<]+)</a></h2>', page)
+
+    first = client.get("/papers/?kind=summary").content.decode()
+    assert titles(first) == ["Paper 4", "Paper 3"]
+    assert '<a rel="next" href="?kind=summary&amp;page=2">Next page</a>' in first
+    assert 'rel="prev"' not in first
+    assert "<span>Page 1 of 3</span>" in first
+    last = client.get("/papers/?kind=summary&page=3").content.decode()
+    assert titles(last) == ["Paper 0"]
+    assert '<a rel="prev" href="?kind=summary&amp;page=2">Previous page</a>' in last
+    assert 'rel="next"' not in last
