@@ -27,10 +27,12 @@ from ..models import (
 )
 from ..services import (
     RegistrationError,
+    approve_registrations,
     auto_assign_breakout_groups,
     cancel_dialogue,
     cancel_registration,
     change_capacity,
+    decline_registrations,
     draft_invitation,
     mark_attendance,
 )
@@ -99,6 +101,7 @@ class DialogueAdmin(TranslationAdmin):
             {
                 "fields": [
                     "capacity",
+                    "requires_approval",
                     "registration_opens_at",
                     "registration_closes_at",
                     "join_url",
@@ -161,6 +164,7 @@ class DialogueAdmin(TranslationAdmin):
             .annotate(
                 confirmed_count=_count(Registration.Status.CONFIRMED),
                 waitlisted_count=_count(Registration.Status.WAITLISTED),
+                pending_count=_count(Registration.Status.PENDING),
             )
         )
 
@@ -170,13 +174,17 @@ class DialogueAdmin(TranslationAdmin):
             reverse("admin:dialogues_registration_changelist")
             + f"?dialogue__id__exact={dialogue.pk}"
         )
+        pending = ""
+        if dialogue.pending_count:
+            pending = format_html(" · {} {}", dialogue.pending_count, _("to approve"))
         return format_html(
-            '<a href="{}">{} {} · {} {}</a>',
+            '<a href="{}">{} {} · {} {}{}</a>',
             url,
             dialogue.confirmed_count,
             _("confirmed"),
             dialogue.waitlisted_count,
             _("waiting"),
+            pending,
         )
 
     @admin.display(description=_("questions"))
@@ -291,6 +299,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         "waitlist_number",
         "registered_at",
         "confirmed_at",
+        "decided_at",
         "cancelled_at",
         # Through the services only: the breakout group's capacity is checked when a member
         # picks one or by the auto-assign action; attendance by the mark actions, which also
@@ -306,7 +315,14 @@ class RegistrationAdmin(admin.ModelAdmin):
         "needs",
         "consents_to_recording",
     ]
-    actions = ["mark_attended", "mark_absent", "cancel_registrations", "export_csv"]
+    actions = [
+        "approve",
+        "decline",
+        "mark_attended",
+        "mark_absent",
+        "cancel_registrations",
+        "export_csv",
+    ]
     change_list_template = "admin/dialogues/registration/change_list.html"
 
     def has_add_permission(self, request) -> bool:
@@ -344,6 +360,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         changelist = getattr(response, "context_data", {}).get("cl")
         if changelist is not None:
             response.context_data["registration_counts"] = changelist.queryset.aggregate(
+                pending=Count("pk", filter=Q(status=Registration.Status.PENDING)),
                 confirmed=Count("pk", filter=Q(status=Registration.Status.CONFIRMED)),
                 waitlisted=Count("pk", filter=Q(status=Registration.Status.WAITLISTED)),
                 cancelled=Count("pk", filter=Q(status=Registration.Status.CANCELLED)),
@@ -356,6 +373,58 @@ class RegistrationAdmin(admin.ModelAdmin):
             return True
         self.message_user(request, _("You may not change registrations."), messages.ERROR)
         return False
+
+    @admin.action(description=_("Approve: a seat each while seats last, then the waiting list"))
+    def approve(self, request, queryset):
+        if not self._require_change(request):
+            return
+        try:
+            approved = approve_registrations(queryset, actor=request.user)
+        except RegistrationError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return
+        seated = sum(1 for r in approved if r.is_confirmed())
+        waiting = len(approved) - seated
+        message = ngettext(
+            "%d registration approved", "%d registrations approved", len(approved)
+        ) % len(approved)
+        message += ": " + _("%(seated)d with a seat, %(waiting)d on the waiting list.") % {
+            "seated": seated,
+            "waiting": waiting,
+        }
+        self.message_user(request, message, messages.SUCCESS)
+        self._report_not_pending(request, queryset, len(approved))
+
+    @admin.action(description=_("Decline and tell the registrants"))
+    def decline(self, request, queryset):
+        if not self._require_change(request):
+            return
+        try:
+            declined = decline_registrations(queryset, actor=request.user)
+        except RegistrationError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return
+        self.message_user(
+            request,
+            ngettext("%d registration declined.", "%d registrations declined.", declined)
+            % declined,
+            messages.SUCCESS,
+        )
+        self._report_not_pending(request, queryset, declined)
+
+    def _report_not_pending(self, request, queryset, decided: int) -> None:
+        left = queryset.count() - decided
+        if left:
+            self.message_user(
+                request,
+                ngettext(
+                    "%d selected registration was not waiting for approval: left as it was.",
+                    "%d selected registrations were not waiting for approval: left as they were.",
+                    left,
+                )
+                % left,
+                messages.WARNING,
+            )
 
     @admin.action(description=_("Mark as attended"))
     def mark_attended(self, request, queryset):

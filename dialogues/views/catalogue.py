@@ -213,7 +213,9 @@ def register(request, slug: str):
     checked_by_service = request.method == "POST" and state == Dialogue.RegistrationState.OPEN
     if (
         not checked_by_service
-        and Registration.objects.filter(dialogue=dialogue, member=member).active().exists()
+        and Registration.objects.filter(dialogue=dialogue, member=member)
+        .exclude(status=Registration.Status.CANCELLED)
+        .exists()
     ):
         messages.info(request, _("You are already registered for this dialogue."))
         return redirect(dialogue)
@@ -231,6 +233,14 @@ def register(request, slug: str):
             return redirect(dialogue)
         if registration.was_already_registered:
             messages.info(request, _("You are already registered for this dialogue."))
+        elif registration.is_pending():
+            messages.success(
+                request,
+                _(
+                    "Thank you. The organisers approve each registration for this dialogue; "
+                    "we will mail you when they have decided."
+                ),
+            )
         elif registration.is_confirmed():
             messages.success(
                 request,
