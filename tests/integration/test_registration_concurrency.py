@@ -120,4 +120,4 @@ def test_approvals_racing_each_other_and_cancellations_never_overfill_or_mail_tw
     subjects = [m.subject for m in mail.outbox]
     decided = [s for s in subjects if s.startswith(("Your registration is approved", "You are on"))]
     assert len(decided) == 70
-    assert len(set(m.to[0] for m in mail.outbox if m.subject in decided)) == 70
+    assert len({m.to[0] for m in mail.outbox if m.subject in decided}) == 70
