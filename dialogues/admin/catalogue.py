@@ -6,7 +6,9 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -16,6 +18,7 @@ from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 from a4ep_portal.languages import in_every_language
 from members.services import MailingError
 
+from ..forms import AttendanceReportForm
 from ..models import (
     BreakoutGroup,
     Dialogue,
@@ -26,6 +29,7 @@ from ..models import (
     Speaker,
 )
 from ..services import (
+    AttendanceReportError,
     RegistrationError,
     approve_registrations,
     auto_assign_breakout_groups,
@@ -35,6 +39,9 @@ from ..services import (
     decline_registrations,
     draft_invitation,
     mark_attendance,
+    preview_attendance,
+    read_participant_report,
+    record_attendance_from_report,
 )
 from .participation import BreakoutGroupInline, run_sheet_link
 
@@ -113,10 +120,59 @@ class DialogueAdmin(TranslationAdmin):
 
     def get_urls(self):
         view = self.admin_site.admin_view(require_POST(self.invite_view))
+        attendance = self.admin_site.admin_view(self.attendance_view)
         return [
             path("<path:object_id>/invite/", view, name="dialogues_dialogue_invite"),
+            path("<path:object_id>/attendance/", attendance, name="dialogues_dialogue_attendance"),
             *super().get_urls(),
         ]
+
+    def attendance_view(self, request, object_id):
+        """Attendance from the meeting's participant report: upload, preview, confirm. Only
+        the confirming POST (the ticked registrations) changes anything."""
+        dialogue = get_object_or_404(Dialogue.objects.select_related("series"), pk=object_id)
+        if not request.user.has_perm("dialogues.change_registration"):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Attendance from the participant report"),
+            "dialogue": dialogue,
+            "opts": self.opts,
+            "started": timezone.now() >= dialogue.starts_at,
+        }
+        if request.method == "POST" and "confirm" in request.POST:
+            ids = [int(pk) for pk in request.POST.getlist("registration") if pk.isdigit()]
+            try:
+                changed = record_attendance_from_report(dialogue, ids, actor=request.user)
+            except RegistrationError as error:
+                self.message_user(request, str(error), messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%d registrant marked as attended.",
+                        "%d registrants marked as attended.",
+                        changed,
+                    )
+                    % changed,
+                    messages.SUCCESS,
+                )
+            return redirect(
+                reverse("admin:dialogues_registration_changelist")
+                + f"?dialogue__id__exact={dialogue.pk}&attended__exact=1"
+            )
+        form = AttendanceReportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                people = read_participant_report(form.cleaned_data["report"])
+            except AttendanceReportError as error:
+                form.add_error("report", str(error))
+            else:
+                context["preview"] = preview_attendance(
+                    dialogue, people, minimum_minutes=form.cleaned_data["minimum_minutes"]
+                )
+        context["form"] = form
+        return TemplateResponse(request, "admin/dialogues/dialogue/attendance.html", context)
 
     def invite_view(self, request, object_id):
         """The "Create an invitation" button: a draft invitation, opened for editing."""

@@ -1,6 +1,12 @@
 """Every write that matters in the dialogues app, one module per topic; import them from
 here (`from dialogues.services import register_member`)."""
 
+from .attendance import (
+    AttendanceReportError,
+    preview_attendance,
+    read_participant_report,
+    record_attendance_from_report,
+)
 from .breakouts import (
     auto_assign_breakout_groups,
     breakouts_open,
@@ -55,6 +61,10 @@ from .topics import (
 )
 
 __all__ = [
+    "AttendanceReportError",
+    "preview_attendance",
+    "read_participant_report",
+    "record_attendance_from_report",
     "draft_invitation",
     "draft_summary_mailing",
     "mail_registration_message",
