@@ -129,14 +129,17 @@ def test_a_name_in_another_word_order_or_without_accents_is_suggested(dialogue):
             "This is not a CSV file in UTF-8. Export the participant report from Zoom as CSV.",
         ),
         (
-            "Name (original name),Email,Duration (minutes)\nAmina,a@x.org,about an hour\n".encode(),
+            b"Name (original name),Email,Duration (minutes)\nAmina,a@x.org,about an hour\n",
             "Line 2: “about an hour” is not a number of minutes.",
         ),
         (
             b"Name (original name),Email,Duration (minutes)\n",
             "The report lists no participants.",
         ),
-        (b"x" * (2 * 1024 * 1024 + 1), "The file is larger than 2 MB: is it the participant report?"),
+        (
+            b"x" * (2 * 1024 * 1024 + 1),
+            "The file is larger than 2 MB: is it the participant report?",
+        ),
     ],
 )
 def test_bad_files_get_a_clear_message(content, message):
