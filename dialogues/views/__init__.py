@@ -15,6 +15,7 @@ from .catalogue import (
     speaker_detail,
     speaker_list,
 )
+from .certificates import my_certificate, verify_certificate
 from .participation import (
     ask,
     choose_breakout,
@@ -26,6 +27,8 @@ from .participation import (
 )
 
 __all__ = [
+    "my_certificate",
+    "verify_certificate",
     "ask",
     "choose_breakout",
     "feedback",
