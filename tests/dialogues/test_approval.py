@@ -4,6 +4,7 @@ organiser approves (a seat while seats last, then the waiting list) or declines 
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core import mail
+from django.test import Client
 
 from a4ep_portal.models import WorkflowEvent
 from dialogues.models import Registration
@@ -18,6 +19,7 @@ from dialogues.services import (
     register_member,
 )
 from tests.factories import DialogueFactory, EditorFactory, UserFactory
+from tests.html import main_text, visible_text
 
 pytestmark = pytest.mark.django_db
 
@@ -179,3 +181,84 @@ def test_cancelling_the_dialogue_tells_pending_registrants_too(
     assert [m.subject for m in mail.outbox][-1] == "Cancelled: Closed door"
     with pytest.raises(RegistrationError):
         approve_registrations(dialogue.registrations.all(), actor=EditorFactory())
+
+
+def logged_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_a_member_registering_sees_that_organisers_decide_and_gets_no_join_link(dialogue):
+    user = UserFactory()
+    client = logged_in(user)
+    form = client.get("/dialogues/closed-door/register/")
+    assert (
+        "The organisers approve each registration for this dialogue: we will mail you when "
+        "they have decided, with the join link if you have a seat."
+    ) in main_text(form.content)
+    response = client.post(
+        "/dialogues/closed-door/register/", {"language": "en", "organisation_name": "Coast Trust"}
+    )
+    assert response["Location"] == "/dialogues/closed-door/"
+    page = client.get("/dialogues/closed-door/")
+    text = main_text(page.content)
+    assert (
+        "Thank you. The organisers approve each registration for this dialogue; "
+        "we will mail you when they have decided."
+    ) in visible_text(page.content)
+    assert "Your registration: Waiting for the organisers' approval. Your dialogues" in text
+    assert JOIN not in page.content.decode()
+    mine = client.get("/me/dialogues/")
+    assert "Waiting for the organisers' approval" in main_text(mine.content)
+    assert JOIN not in mine.content.decode()
+    # Coming back to the form while waiting changes nothing.
+    again = client.get("/dialogues/closed-door/register/")
+    assert again["Location"] == "/dialogues/closed-door/"
+
+
+def test_a_declined_member_sees_it_and_has_nothing_to_cancel(dialogue):
+    user = UserFactory()
+    registration = register_member(dialogue, user.member, RegistrationDetails())
+    decline_registrations([registration], actor=EditorFactory())
+    client = logged_in(user)
+    assert "Your registration: Not approved by the organisers." in main_text(
+        client.get("/dialogues/closed-door/").content
+    )
+    mine = main_text(client.get("/me/dialogues/").content)
+    assert "Not approved by the organisers" in mine
+    assert "Cancel registration" not in mine
+
+
+def test_organisers_approve_and_decline_from_the_registrations_list(
+    dialogue, django_capture_on_commit_callbacks
+):
+    a, b, c = (register(dialogue, name) for name in ("Amina", "Bilal", "Chiara"))
+    client = logged_in(EditorFactory())
+    changelist = "/admin/dialogues/registration/"
+    listing = client.get(changelist + f"?dialogue__id__exact={dialogue.pk}")
+    assert "Waiting for approval: 3" in visible_text(listing.content)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            changelist,
+            {"action": "approve", "_selected_action": [a.pk, b.pk, c.pk]},
+            follow=True,
+        )
+    assert "3 registrations approved: 2 with a seat, 1 on the waiting list." in visible_text(
+        response.content
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            changelist, {"action": "decline", "_selected_action": [a.pk]}, follow=True
+        )
+    text = visible_text(response.content)
+    assert "0 registrations declined." in text
+    assert "1 selected registration was not waiting for approval: left as it was." in text
+    assert statuses([a, b, c]) == [("confirmed", None), ("confirmed", None), ("waitlisted", 1)]
+    assert len(mail.outbox) == 3
+
+
+def test_the_dialogue_list_in_admin_counts_those_to_approve(dialogue):
+    register(dialogue)
+    page = logged_in(EditorFactory()).get("/admin/dialogues/dialogue/")
+    assert "0 confirmed · 0 waiting · 1 to approve" in visible_text(page.content)
