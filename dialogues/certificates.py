@@ -98,10 +98,11 @@ class _Certificate(FPDF):
         self.ln(gap)
 
 
-def render_certificate(registration: Registration) -> bytes:
-    """The PDF, in the member's preferred language and dates in their time zone."""
+def render_certificate(registration: Registration, language: str | None = None) -> bytes:
+    """The PDF, in the given language (else the member's preferred one), the date in the
+    member's time zone."""
     member = registration.member
-    language = member.preferred_language if member else settings.LANGUAGE_CODE
+    language = language or (member.preferred_language if member else settings.LANGUAGE_CODE)
     zone = member.time_zone if member and member.time_zone else settings.TIME_ZONE
     dialogue = registration.dialogue
     with translation.override(language), timezone.override(zone):

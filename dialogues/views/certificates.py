@@ -4,6 +4,7 @@ certificate is genuine."""
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import translation
 from django.views.decorators.http import require_safe
 
 from members.models import Member
@@ -15,7 +16,8 @@ from ..models import Registration
 @login_required
 @require_safe
 def my_certificate(request, slug: str):
-    """The member's certificate of a held dialogue they attended, in their language."""
+    """The member's certificate of a held dialogue they attended, in the language of the page
+    they download it from (their preferred one once logged in, unless they switched)."""
     registration = get_object_or_404(
         Registration.objects.select_related(
             "dialogue__series", "member__user", "member__organisation"
@@ -25,7 +27,8 @@ def my_certificate(request, slug: str):
     )
     if not may_have_certificate(registration):
         raise Http404
-    response = HttpResponse(render_certificate(registration), content_type="application/pdf")
+    pdf = render_certificate(registration, language=translation.get_language())
+    response = HttpResponse(pdf, content_type="application/pdf")
     filename = f"certificate-{registration.dialogue.slug}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
