@@ -208,6 +208,7 @@ def test_a_member_registering_sees_that_organisers_decide_and_gets_no_join_link(
         "we will mail you when they have decided."
     ) in visible_text(page.content)
     assert "Your registration: Waiting for the organisers' approval. Your dialogues" in text
+    assert "Questions from participants" not in text  # registrants only, once approved
     assert JOIN not in page.content.decode()
     mine = client.get("/me/dialogues/")
     assert "Waiting for the organisers' approval" in main_text(mine.content)
@@ -222,9 +223,9 @@ def test_a_declined_member_sees_it_and_has_nothing_to_cancel(dialogue):
     registration = register_member(dialogue, user.member, RegistrationDetails())
     decline_registrations([registration], actor=EditorFactory())
     client = logged_in(user)
-    assert "Your registration: Not approved by the organisers." in main_text(
-        client.get("/dialogues/closed-door/").content
-    )
+    page = main_text(client.get("/dialogues/closed-door/").content)
+    assert "Your registration: Not approved by the organisers." in page
+    assert "Questions from participants" not in page
     mine = main_text(client.get("/me/dialogues/").content)
     assert "Not approved by the organisers" in mine
     assert "Cancel registration" not in mine
