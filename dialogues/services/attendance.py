@@ -9,7 +9,9 @@ import csv
 import io
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from difflib import SequenceMatcher
 
 from django.utils import timezone
@@ -28,6 +30,9 @@ NAME_COLUMNS = ("name (original name)", "name", "participant", "user name")
 EMAIL_COLUMNS = ("user email", "email", "e-mail")
 DURATION_COLUMNS = ("duration (minutes)", "duration (mins)", "total duration (minutes)")
 GUEST_COLUMNS = ("guest",)
+JOIN_COLUMNS = ("join time", "join time (utc)")
+# How Zoom has written times in these reports (in the account's own zone).
+JOIN_FORMATS = ("%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p", "%Y-%m-%d %H:%M:%S", "%m/%d/%Y %H:%M")
 
 
 class AttendanceReportError(Exception):
@@ -43,6 +48,7 @@ class Participant:
     minutes: int
     guest: bool
     rows: int = 1
+    joined_on: date | None = None
 
 
 @dataclass
@@ -60,6 +66,8 @@ class AttendancePreview:
     unmatched: list[Participant] = field(default_factory=list)
     too_short: list[Match | Participant] = field(default_factory=list)
     already_attended: set[int] = field(default_factory=set)
+    # The day most people joined, when it is not the dialogue's: likely another meeting's report.
+    other_day: date | None = None
 
 
 def normalise_email(email: str) -> str:
@@ -126,6 +134,7 @@ def read_participant_report(upload) -> list[Participant]:
     header = rows[start]
     name_at, minutes_at = _column(header, NAME_COLUMNS), _column(header, DURATION_COLUMNS)
     email_at, guest_at = _column(header, EMAIL_COLUMNS), _column(header, GUEST_COLUMNS)
+    join_at = _column(header, JOIN_COLUMNS)
     people: dict[str, Participant] = {}
     for line, row in enumerate(rows[start + 1 :], start=start + 2):
         if not any(cell.strip() for cell in row):
@@ -152,6 +161,7 @@ def read_participant_report(upload) -> list[Participant]:
                 email=email,
                 minutes=minutes,
                 guest=cell(guest_at).casefold() in ("yes", "true", "1"),
+                joined_on=_day(cell(join_at)),
             )
         else:
             person.minutes += minutes
@@ -159,6 +169,15 @@ def read_participant_report(upload) -> list[Participant]:
     if not people:
         raise AttendanceReportError(_("The report lists no participants."))
     return list(people.values())
+
+
+def _day(text: str) -> date | None:
+    for pattern in JOIN_FORMATS:
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    return None
 
 
 def _registrant_names(registration: Registration) -> list[str]:
@@ -190,6 +209,12 @@ def preview_attendance(
     )
     by_email = {normalise_email(r.member.user.email): r for r in registrations}
     preview = AttendancePreview(minimum_minutes=minimum_minutes)
+    days = Counter(person.joined_on for person in participants if person.joined_on)
+    if days:
+        day = days.most_common(1)[0][0]
+        # Zoom writes the account's local time: a day either side is the same meeting.
+        if abs((day - dialogue.starts_at.date()).days) > 1:
+            preview.other_day = day
     preview.already_attended = {r.pk for r in registrations if r.attended}
     taken: set[int] = set()
     left: list[Participant] = []

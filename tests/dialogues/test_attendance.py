@@ -3,7 +3,7 @@ newer column spellings, with and without a byte-order mark, rejoins, guests) are
 matched to registrants, previewed, and applied only on confirmation."""
 
 import io
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -19,7 +19,13 @@ from dialogues.services import (
     read_participant_report,
     record_attendance_from_report,
 )
-from tests.factories import DialogueFactory, EditorFactory, RegistrationFactory, UserFactory
+from tests.factories import (
+    DialogueFactory,
+    EditorFactory,
+    RegistrationFactory,
+    UserFactory,
+    utc,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -64,6 +70,7 @@ def registrants(dialogue):
 
 def test_older_report_with_bom_meeting_summary_and_rejoins_is_read_per_person():
     people = read_participant_report(sample("zoom_participants_2020.csv"))
+    assert {p.joined_on for p in people} == {date(2020, 10, 21)}
     assert [(p.name, p.email, p.minutes, p.guest, p.rows) for p in people] == [
         ("A4EP Dialogues", "dialogues@a4ep.example.org", 110, False, 1),
         ("Amina Yusuf", "amina.yusuf@coast-trust.example.org", 89, True, 2),
@@ -188,6 +195,7 @@ def test_admin_upload_previews_then_confirmation_records_and_figures_follow(
     assert "Likely matches by name, to check: 1" in html
     assert "Not registered, or not found: 2" in html
     assert "Below 15 minutes, not counted: 2" in html
+    assert "is it the report of the right meeting?" in html  # the sample is of 21 Oct 2020
     assert Registration.objects.filter(attended=True).count() == 0
     checked = [registrants["amina"].pk, registrants["bilal"].pk]
     for pk in checked:
@@ -221,3 +229,12 @@ def test_members_without_the_permission_cannot_open_the_import(dialogue):
     client = Client()
     client.force_login(UserFactory(is_staff=True))
     assert client.get(f"/admin/dialogues/dialogue/{dialogue.pk}/attendance/").status_code == 403
+
+
+def test_a_report_of_the_dialogues_own_day_raises_no_doubt(registrants):
+    dialogue = registrants["amina"].dialogue
+    people = read_participant_report(sample("zoom_participants_2020.csv"))
+    assert preview_attendance(dialogue, people, minimum_minutes=15).other_day == date(2020, 10, 21)
+    type(dialogue).objects.filter(pk=dialogue.pk).update(starts_at=utc(2020, 10, 21, 11))
+    dialogue.refresh_from_db()
+    assert preview_attendance(dialogue, people, minimum_minutes=15).other_day is None
