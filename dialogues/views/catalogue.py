@@ -211,12 +211,20 @@ def register(request, slug: str):
     state = dialogue.registration_state()
     # A POST while registration is open leaves this check to register_member, under the lock.
     checked_by_service = request.method == "POST" and state == Dialogue.RegistrationState.OPEN
-    if (
-        not checked_by_service
-        and Registration.objects.filter(dialogue=dialogue, member=member)
+    current = (
+        None
+        if checked_by_service
+        else Registration.objects.filter(dialogue=dialogue, member=member)
         .exclude(status=Registration.Status.CANCELLED)
-        .exists()
-    ):
+        .values_list("status", flat=True)
+        .first()
+    )
+    if current == Registration.Status.DECLINED:
+        messages.info(
+            request, _("The organisers did not approve your registration for this dialogue.")
+        )
+        return redirect(dialogue)
+    if current:
         messages.info(request, _("You are already registered for this dialogue."))
         return redirect(dialogue)
     if state != Dialogue.RegistrationState.OPEN:

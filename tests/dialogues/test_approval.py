@@ -226,6 +226,10 @@ def test_a_declined_member_sees_it_and_has_nothing_to_cancel(dialogue):
     page = main_text(client.get("/dialogues/closed-door/").content)
     assert "Your registration: Not approved by the organisers." in page
     assert "Questions from participants" not in page
+    again = client.get("/dialogues/closed-door/register/", follow=True)
+    assert "The organisers did not approve your registration for this dialogue." in visible_text(
+        again.content
+    )
     mine = main_text(client.get("/me/dialogues/").content)
     assert "Not approved by the organisers" in mine
     assert "Cancel registration" not in mine
