@@ -162,3 +162,22 @@ class FeedbackForm(forms.ModelForm):
         widgets = {
             "change": forms.Textarea(attrs={"rows": 4, "maxlength": 2000}),
         }
+
+
+class AttendanceReportForm(forms.Form):
+    """The meeting's participant report, uploaded in the dialogue's admin."""
+
+    report = forms.FileField(
+        label=_("Participant report (CSV)"),
+        help_text=_(
+            "In Zoom: Reports, Usage, the meeting's participants, Export (with or without "
+            "the meeting data)."
+        ),
+    )
+    minimum_minutes = forms.IntegerField(
+        label=_("Minimum minutes"),
+        min_value=0,
+        max_value=600,
+        initial=15,
+        help_text=_("People who stayed a shorter time in all are not counted as attendees."),
+    )

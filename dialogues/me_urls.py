@@ -12,4 +12,5 @@ urlpatterns = [
     # A stable address: the post-event mail (mailing issue) links here.
     path("me/dialogues/<slug:slug>/feedback/", views.feedback, name="feedback"),
     path("me/dialogues/<slug:slug>/calendar.ics", views.my_calendar, name="my_calendar"),
+    path("me/dialogues/<slug:slug>/certificate.pdf", views.my_certificate, name="my_certificate"),
 ]

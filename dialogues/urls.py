@@ -19,6 +19,8 @@ urlpatterns = [
     ),
     path("dialogues/<slug:slug>/breakout/", views.choose_breakout, name="choose_breakout"),
     path("dialogues/<slug:slug>/calendar.ics", views.dialogue_calendar, name="dialogue_calendar"),
+    # Printed on certificates of participation: anyone may check one.
+    path("certificates/<str:token>/", views.verify_certificate, name="certificate"),
     path("speakers/", views.speaker_list, name="speakers"),
     path("speakers/<slug:slug>/", views.speaker_detail, name="speaker"),
 ]

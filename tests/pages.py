@@ -104,6 +104,8 @@ PAGES = [
     Page("/dialogues/open-dialogue/register/", visitor=None, member=7),
     Page("/me/dialogues/dialogue-000/cancel/", visitor=None, member=4),
     Page("/me/dialogues/dialogue-000/calendar.ics", visitor=None, member=4, html=False),
+    # The registration with its dialogue and series, then the co-hosts.
+    Page("/me/dialogues/past-000/certificate.pdf", visitor=None, member=5, html=False),
     Page("/accounts/email/", visitor=None, member=5),
     Page("/accounts/password/change/", visitor=None, member=3),
 ]

@@ -9,6 +9,7 @@ from django.db.models import Count, Q
 from django.forms import Textarea
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -27,6 +28,7 @@ from members.forms import TimeZoneField
 from members.services import MailingError
 from members.timezones import valid_zone
 
+from ..forms import AttendanceReportForm
 from ..models import (
     VIEW_JOIN_LINK,
     BreakoutGroup,
@@ -38,13 +40,19 @@ from ..models import (
     Speaker,
 )
 from ..services import (
+    AttendanceReportError,
     RegistrationError,
+    approve_registrations,
     auto_assign_breakout_groups,
     cancel_dialogue,
     cancel_registration,
     change_capacity,
+    decline_registrations,
     draft_invitation,
     mark_attendance,
+    preview_attendance,
+    read_participant_report,
+    record_attendance_from_report,
 )
 from .participation import BreakoutGroupInline, run_sheet_link
 
@@ -194,6 +202,7 @@ class DialogueAdmin(TranslationAdmin):
             {
                 "fields": [
                     "capacity",
+                    "requires_approval",
                     "registration_opens_at",
                     "registration_closes_at",
                     "join_url",
@@ -256,10 +265,59 @@ class DialogueAdmin(TranslationAdmin):
 
     def get_urls(self):
         view = self.admin_site.admin_view(require_POST(self.invite_view))
+        attendance = self.admin_site.admin_view(self.attendance_view)
         return [
             path("<path:object_id>/invite/", view, name="dialogues_dialogue_invite"),
+            path("<path:object_id>/attendance/", attendance, name="dialogues_dialogue_attendance"),
             *super().get_urls(),
         ]
+
+    def attendance_view(self, request, object_id):
+        """Attendance from the meeting's participant report: upload, preview, confirm. Only
+        the confirming POST (the ticked registrations) changes anything."""
+        dialogue = get_object_or_404(Dialogue.objects.select_related("series"), pk=object_id)
+        if not request.user.has_perm("dialogues.change_registration"):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Attendance from the participant report"),
+            "dialogue": dialogue,
+            "opts": self.opts,
+            "started": timezone.now() >= dialogue.starts_at,
+        }
+        if request.method == "POST" and "confirm" in request.POST:
+            ids = [int(pk) for pk in request.POST.getlist("registration") if pk.isdigit()]
+            try:
+                changed = record_attendance_from_report(dialogue, ids, actor=request.user)
+            except RegistrationError as error:
+                self.message_user(request, str(error), messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%d registrant marked as attended.",
+                        "%d registrants marked as attended.",
+                        changed,
+                    )
+                    % changed,
+                    messages.SUCCESS,
+                )
+            return redirect(
+                reverse("admin:dialogues_registration_changelist")
+                + f"?dialogue__id__exact={dialogue.pk}&attended__exact=1"
+            )
+        form = AttendanceReportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                people = read_participant_report(form.cleaned_data["report"])
+            except AttendanceReportError as error:
+                form.add_error("report", str(error))
+            else:
+                context["preview"] = preview_attendance(
+                    dialogue, people, minimum_minutes=form.cleaned_data["minimum_minutes"]
+                )
+        context["form"] = form
+        return TemplateResponse(request, "admin/dialogues/dialogue/attendance.html", context)
 
     def invite_view(self, request, object_id):
         """Create an invitation: a draft invitation, opened for editing."""
@@ -316,6 +374,7 @@ class DialogueAdmin(TranslationAdmin):
             .annotate(
                 confirmed_count=_count(Registration.Status.CONFIRMED),
                 waitlisted_count=_count(Registration.Status.WAITLISTED),
+                pending_count=_count(Registration.Status.PENDING),
             )
         )
 
@@ -325,13 +384,17 @@ class DialogueAdmin(TranslationAdmin):
             reverse("admin:dialogues_registration_changelist")
             + f"?dialogue__id__exact={dialogue.pk}"
         )
+        pending = ""
+        if dialogue.pending_count:
+            pending = format_html(" · {} {}", dialogue.pending_count, _("to approve"))
         return format_html(
-            '<a href="{}">{} {} · {} {}</a>',
+            '<a href="{}">{} {} · {} {}{}</a>',
             url,
             dialogue.confirmed_count,
             _("confirmed"),
             dialogue.waitlisted_count,
             _("waiting"),
+            pending,
         )
 
     @admin.display(description=_("questions"))
@@ -444,6 +507,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         "waitlist_number",
         "registered_at",
         "confirmed_at",
+        "decided_at",
         "cancelled_at",
         # Through the services only: the breakout group's capacity is checked when a member
         # picks one or by the auto-assign action; attendance by the mark actions, which also
@@ -459,7 +523,14 @@ class RegistrationAdmin(admin.ModelAdmin):
         "needs",
         "consents_to_recording",
     ]
-    actions = ["mark_attended", "mark_absent", "cancel_registrations", "export_csv"]
+    actions = [
+        "approve",
+        "decline",
+        "mark_attended",
+        "mark_absent",
+        "cancel_registrations",
+        "export_csv",
+    ]
     change_list_template = "admin/dialogues/registration/change_list.html"
 
     def has_add_permission(self, request) -> bool:
@@ -520,6 +591,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         changelist = getattr(response, "context_data", {}).get("cl")
         if changelist is not None:
             response.context_data["registration_counts"] = changelist.queryset.aggregate(
+                pending=Count("pk", filter=Q(status=Registration.Status.PENDING)),
                 confirmed=Count("pk", filter=Q(status=Registration.Status.CONFIRMED)),
                 waitlisted=Count("pk", filter=Q(status=Registration.Status.WAITLISTED)),
                 cancelled=Count("pk", filter=Q(status=Registration.Status.CANCELLED)),
@@ -532,6 +604,58 @@ class RegistrationAdmin(admin.ModelAdmin):
             return True
         self.message_user(request, _("You may not change registrations."), messages.ERROR)
         return False
+
+    @admin.action(description=_("Approve: a seat each while seats last, then the waiting list"))
+    def approve(self, request, queryset):
+        if not self._require_change(request):
+            return
+        try:
+            approved = approve_registrations(queryset, actor=request.user)
+        except RegistrationError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return
+        seated = sum(1 for r in approved if r.is_confirmed())
+        waiting = len(approved) - seated
+        message = ngettext(
+            "%d registration approved", "%d registrations approved", len(approved)
+        ) % len(approved)
+        message += ": " + _("%(seated)d with a seat, %(waiting)d on the waiting list.") % {
+            "seated": seated,
+            "waiting": waiting,
+        }
+        self.message_user(request, message, messages.SUCCESS)
+        self._report_not_pending(request, queryset, len(approved))
+
+    @admin.action(description=_("Decline and tell the registrants"))
+    def decline(self, request, queryset):
+        if not self._require_change(request):
+            return
+        try:
+            declined = decline_registrations(queryset, actor=request.user)
+        except RegistrationError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return
+        self.message_user(
+            request,
+            ngettext("%d registration declined.", "%d registrations declined.", declined)
+            % declined,
+            messages.SUCCESS,
+        )
+        self._report_not_pending(request, queryset, declined)
+
+    def _report_not_pending(self, request, queryset, decided: int) -> None:
+        left = queryset.count() - decided
+        if left:
+            self.message_user(
+                request,
+                ngettext(
+                    "%d selected registration was not waiting for approval: left as it was.",
+                    "%d selected registrations were not waiting for approval: left as they were.",
+                    left,
+                )
+                % left,
+                messages.WARNING,
+            )
 
     @admin.action(description=_("Mark as attended"))
     def mark_attended(self, request, queryset):

@@ -124,6 +124,14 @@ class Dialogue(models.Model):
     )
     registration_opens_at = models.DateTimeField(_("registration opens"), null=True, blank=True)
     registration_closes_at = models.DateTimeField(_("registration closes"), null=True, blank=True)
+    requires_approval = models.BooleanField(
+        _("organisers approve each registration"),
+        default=False,
+        help_text=_(
+            "Registrants wait, without the join link, until an organiser approves or declines "
+            "them under Registrations; approved ones take seats in order of approval."
+        ),
+    )
     audience = models.TextField(
         _("audience"),
         blank=True,
@@ -370,6 +378,9 @@ class RegistrationQuerySet(models.QuerySet):
     def waitlisted(self) -> "RegistrationQuerySet":
         return self.filter(status=Registration.Status.WAITLISTED)
 
+    def pending(self) -> "RegistrationQuerySet":
+        return self.filter(status=Registration.Status.PENDING)
+
     def with_waitlist_position(self) -> "RegistrationQuerySet":
         """Annotate waitlist_ahead: how many wait before each row, in the same query."""
         ahead = (
@@ -389,7 +400,8 @@ class RegistrationQuerySet(models.QuerySet):
 
 
 class Registration(models.Model):
-    """A member's place at a dialogue: confirmed, on the waiting list, or cancelled.
+    """A member's place at a dialogue: waiting for an organiser's approval (dialogues that
+    require it), confirmed, on the waiting list, declined or cancelled.
 
     Written only by dialogues.services, which lock the dialogue row so that capacity holds.
     """
@@ -399,9 +411,22 @@ class Registration(models.Model):
     was_already_registered = False
 
     class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for approval")
         CONFIRMED = "confirmed", _("Confirmed")
         WAITLISTED = "waitlisted", _("On the waiting list")
+        DECLINED = "declined", pgettext_lazy("registration", "Declined")
         CANCELLED = "cancelled", pgettext_lazy("registration", "Cancelled")
+
+    # The moves an organiser makes on a registration of a dialogue that requires approval;
+    # checked in one place (services.registration.check_registration_move). Registering,
+    # cancelling and the waiting list keep their own rules there.
+    TRANSITIONS = {
+        Status.PENDING: {Status.CONFIRMED, Status.WAITLISTED, Status.DECLINED, Status.CANCELLED},
+        Status.CONFIRMED: {Status.CANCELLED},
+        Status.WAITLISTED: {Status.CONFIRMED, Status.CANCELLED},
+        Status.DECLINED: set(),
+        Status.CANCELLED: set(),
+    }
 
     class Language(models.TextChoices):
         ENGLISH = "en", _("English")
@@ -448,6 +473,8 @@ class Registration(models.Model):
     registered_at = models.DateTimeField(_("registered"), default=timezone.now)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    # When an organiser approved or declined it (dialogues that require approval).
+    decided_at = models.DateTimeField(_("approved or declined"), null=True, blank=True)
 
     objects = RegistrationQuerySet.as_manager()
 
@@ -473,6 +500,9 @@ class Registration(models.Model):
 
     def is_waitlisted(self) -> bool:
         return self.status == self.Status.WAITLISTED
+
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
 
     def waitlist_position(self) -> int | None:
         """1 for the first person on the waiting list; None when not on it.

@@ -20,6 +20,9 @@ class RegistrationMessage(models.Model):
         PROMOTED = "promoted", _("Promoted from the waiting list")
         CANCELLED = "cancelled", _("Registration cancelled")
         DIALOGUE_CANCELLED = "dialogue_cancelled", _("Dialogue cancelled")
+        PENDING = "pending", _("Waiting for approval")
+        APPROVED = "approved", _("Registration approved")
+        DECLINED = "declined", _("Registration declined")
 
     registration = models.ForeignKey(
         Registration,

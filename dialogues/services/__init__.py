@@ -1,6 +1,12 @@
 """Every write that matters in the dialogues app, one module per topic; import them from
 here (`from dialogues.services import register_member`)."""
 
+from .attendance import (
+    AttendanceReportError,
+    preview_attendance,
+    read_participant_report,
+    record_attendance_from_report,
+)
 from .breakouts import (
     auto_assign_breakout_groups,
     breakouts_open,
@@ -30,10 +36,13 @@ from .registration import (
     DECIDING_FIELDS,
     RegistrationDetails,
     RegistrationError,
+    approve_registrations,
     cancel_dialogue,
     cancel_registration,
     change_capacity,
+    check_registration_move,
     confirmed_registrants,
+    decline_registrations,
     erase_registration_details,
     export_registrations,
     mark_attendance,
@@ -52,6 +61,10 @@ from .topics import (
 )
 
 __all__ = [
+    "AttendanceReportError",
+    "preview_attendance",
+    "read_participant_report",
+    "record_attendance_from_report",
     "draft_invitation",
     "draft_summary_mailing",
     "mail_registration_message",
@@ -85,7 +98,10 @@ __all__ = [
     "DECIDING_FIELDS",
     "RegistrationDetails",
     "RegistrationError",
+    "approve_registrations",
     "cancel_dialogue",
+    "check_registration_move",
+    "decline_registrations",
     "cancel_registration",
     "change_capacity",
     "mark_attendance",

@@ -23,13 +23,16 @@ from ..models import Dialogue, Registration, RegistrationMessage
 
 # message -> subject; the bodies are templates/dialogues/mail/<message>.md (Markdown).
 SUBJECTS = {
+    "pending": gettext_lazy("Waiting for approval: {title}"),
+    "approved": gettext_lazy("Your registration is approved: {title}"),
+    "declined": gettext_lazy("Your registration was not approved: {title}"),
     "confirmed": gettext_lazy("You are registered: {title}"),
     "waitlisted": gettext_lazy("You are on the waiting list: {title}"),
     "promoted": gettext_lazy("A seat is yours: {title}"),
     "cancelled": gettext_lazy("Your registration is cancelled: {title}"),
     "dialogue_cancelled": gettext_lazy("Cancelled: {title}"),
 }
-WITH_CALENDAR = {"confirmed", "promoted"}
+WITH_CALENDAR = {"confirmed", "approved", "promoted"}
 # Summary mailings still being prepared (one at a time per dialogue).
 OPEN_STATES = [State.DRAFT, State.IN_REVIEW, State.APPROVED]
 
@@ -69,6 +72,9 @@ STILL_TRUE = {
     "promoted": Registration.Status.CONFIRMED,
     "waitlisted": Registration.Status.WAITLISTED,
     "cancelled": Registration.Status.CANCELLED,
+    "pending": Registration.Status.PENDING,
+    "approved": Registration.Status.CONFIRMED,
+    "declined": Registration.Status.DECLINED,
 }
 
 

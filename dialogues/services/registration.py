@@ -1,5 +1,6 @@
-"""Every write that matters in the dialogues app: registering, cancelling, promoting from the
-waiting list, changing capacity, attendance, cancelling a dialogue.
+"""Every write that matters in the dialogues app: registering, approving or declining
+registrations (dialogues that require approval), cancelling, promoting from the waiting
+list, changing capacity, attendance, cancelling a dialogue.
 
 Each service that can race locks the dialogue row (SELECT ... FOR UPDATE) first, so seats
 are counted by one transaction at a time. The mail a change owes is a RegistrationMessage row
@@ -12,7 +13,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC
 
 from django.db import connection, transaction
-from django.db.models import QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -20,6 +21,7 @@ from django.utils.translation import gettext_noop
 from a4ep_portal.access import organiser_may
 from a4ep_portal.pagecache import invalidate_public_pages
 from a4ep_portal.queueing import dispatch_on_commit
+from a4ep_portal.services import record_event
 from members.models import Member
 
 from ..figures import forget_figures
@@ -71,6 +73,7 @@ DECIDING_FIELDS = (
     "registration_opens_at",
     "registration_closes_at",
     "capacity",
+    "requires_approval",
 )
 
 
@@ -142,7 +145,8 @@ def register_member(
     dialogue: Dialogue, member: Member, details: RegistrationDetails
 ) -> Registration:
     """Confirm the member if a seat is left, else put them on the waiting list; mail them.
-    A question on the form is stored as a Question waiting for moderation.
+    On a dialogue that requires approval the registration waits (pending, no seat) for an
+    organiser instead. A question on the form is stored as a Question waiting for moderation.
 
     Registering again while confirmed or waiting changes nothing and returns that registration,
     its was_already_registered set.
@@ -170,7 +174,14 @@ def register_member(
         registration.cancelled_at = None
         registration.attended = False
         registration.breakout_group = None
-        if dialogue.capacity is None or counts["confirmed"] < dialogue.capacity:
+        registration.decided_at = None
+        if dialogue.requires_approval:
+            # No seat yet: approve_registrations decides it, in order of approval.
+            registration.status = Registration.Status.PENDING
+            registration.confirmed_at = None
+            registration.waitlist_number = None
+            message = "pending"
+        elif dialogue.capacity is None or counts["confirmed"] < dialogue.capacity:
             registration.status = Registration.Status.CONFIRMED
             registration.confirmed_at = now
             registration.waitlist_number = None
@@ -192,15 +203,119 @@ def register_member(
     return registration
 
 
+def check_registration_move(registration: Registration, target: str) -> None:
+    """Raise RegistrationError, naming both states, unless the table allows the move."""
+    current = Registration.Status(registration.status)
+    if target not in Registration.TRANSITIONS[current]:
+        raise RegistrationError(
+            _("A registration cannot go from “%(current)s” to “%(target)s”.")
+            % {"current": current.label, "target": Registration.Status(target).label}
+        )
+
+
+def _check_may_decide(actor) -> None:
+    if not actor.has_perm("dialogues.change_registration"):
+        raise RegistrationError(_("You may not change registrations."))
+
+
+def _pending_of(registrations: Iterable[Registration]) -> dict[int, list[int]]:
+    """The ids of the registrations still waiting for approval, by dialogue."""
+    ids = [r.pk for r in registrations]
+    by_dialogue: dict[int, list[int]] = {}
+    rows = Registration.objects.filter(pk__in=ids, status=Registration.Status.PENDING)
+    for pk, dialogue_id in rows.values_list("pk", "dialogue_id").order_by("dialogue_id"):
+        by_dialogue.setdefault(dialogue_id, []).append(pk)
+    return by_dialogue
+
+
+def approve_registrations(registrations: Iterable[Registration], *, actor) -> list[Registration]:
+    """Give each pending registration a seat while seats are left, else a place at the end of
+    the waiting list, in the order they registered; mail each. Registrations no longer
+    pending are left as they are. Returns those approved, with their new status."""
+    _check_may_decide(actor)
+    approved = []
+    for dialogue_id, ids in _pending_of(registrations).items():
+        with transaction.atomic():
+            # The same lock as registering: seats are decided by one transaction at a time.
+            dialogue = _lock(Dialogue(pk=dialogue_id))
+            if dialogue.status != Dialogue.Status.ANNOUNCED or dialogue.is_over():
+                raise RegistrationError(
+                    _("%(title)s: registrations of a cancelled or past dialogue stay as they are.")
+                    % {"title": dialogue.title}
+                )
+            counts = dialogue.registrations.aggregate(
+                confirmed=Count("pk", filter=Q(status=Registration.Status.CONFIRMED)),
+                highest=Max("waitlist_number"),
+            )
+            pending = (
+                Registration.objects.select_for_update()
+                .filter(pk__in=ids, status=Registration.Status.PENDING)
+                .order_by("registered_at", "pk")
+            )
+            now = timezone.now()
+            for registration in pending:
+                seat = dialogue.capacity is None or counts["confirmed"] < dialogue.capacity
+                target = Registration.Status.CONFIRMED if seat else Registration.Status.WAITLISTED
+                check_registration_move(registration, target)
+                registration.status = target
+                registration.decided_at = now
+                if seat:
+                    counts["confirmed"] += 1
+                    registration.confirmed_at = now
+                    message = "approved"
+                else:
+                    counts["highest"] = (counts["highest"] or 0) + 1
+                    registration.waitlist_number = counts["highest"]
+                    message = "waitlisted"
+                registration.save(
+                    update_fields=["status", "decided_at", "confirmed_at", "waitlist_number"]
+                )
+                record_event(
+                    registration, "approve", Registration.Status.PENDING, target, actor=actor
+                )
+                _notify(registration, message)
+                approved.append(registration)
+    return approved
+
+
+def decline_registrations(registrations: Iterable[Registration], *, actor) -> int:
+    """Decline each pending registration and mail the registrant; return how many. Declined
+    registrants cannot register again for that dialogue."""
+    _check_may_decide(actor)
+    declined = 0
+    for dialogue_id, ids in _pending_of(registrations).items():
+        with transaction.atomic():
+            _lock(Dialogue(pk=dialogue_id))
+            pending = Registration.objects.select_for_update().filter(
+                pk__in=ids, status=Registration.Status.PENDING
+            )
+            now = timezone.now()
+            for registration in pending.order_by("registered_at", "pk"):
+                check_registration_move(registration, Registration.Status.DECLINED)
+                registration.status = Registration.Status.DECLINED
+                registration.decided_at = now
+                registration.save(update_fields=["status", "decided_at"])
+                record_event(
+                    registration,
+                    "decline",
+                    Registration.Status.PENDING,
+                    Registration.Status.DECLINED,
+                    actor=actor,
+                )
+                _notify(registration, "declined")
+                declined += 1
+    return declined
+
+
 def cancel_registration(registration: Registration, *, actor) -> Registration:
     """Cancel a registration and tell the member; a freed seat goes at once to the first on
     the waiting list."""
-    if registration.status == Registration.Status.CANCELLED:
+    if registration.status in (Registration.Status.CANCELLED, Registration.Status.DECLINED):
         return registration
     with transaction.atomic():
         dialogue = _lock(registration.dialogue)
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
-        if registration.status == Registration.Status.CANCELLED:
+        if registration.status in (Registration.Status.CANCELLED, Registration.Status.DECLINED):
             return registration
         if registration.dialogue.is_over() and not organiser_may(
             actor, "dialogues.change_registration"
@@ -267,14 +382,16 @@ def mark_attendance(registrations: Iterable[Registration], *, attended: bool, ac
 
 
 def cancel_dialogue(dialogue: Dialogue, *, actor) -> Dialogue:
-    """Cancel the dialogue and tell every confirmed and waiting registrant."""
+    """Cancel the dialogue and tell every confirmed, waiting and pending registrant."""
     if dialogue.status == Dialogue.Status.CANCELLED:
         return dialogue
     with transaction.atomic():
         dialogue = _lock(dialogue)
         dialogue.status = Dialogue.Status.CANCELLED
         dialogue.save(update_fields=["status", "updated_at"])
-        for registration in dialogue.registrations.active():
+        status = Registration.Status
+        told = [status.CONFIRMED, status.WAITLISTED, status.PENDING]
+        for registration in dialogue.registrations.filter(status__in=told):
             _notify(registration, "dialogue_cancelled")
     return dialogue
 

@@ -17,6 +17,7 @@ from .catalogue import (
     speaker_detail,
     speaker_list,
 )
+from .certificates import my_certificate, verify_certificate
 from .participation import (
     ask,
     choose_breakout,
@@ -30,6 +31,8 @@ from .participation import (
 __all__ = [
     "calendar_subscription",
     "contact",
+    "my_certificate",
+    "verify_certificate",
     "ask",
     "choose_breakout",
     "feedback",

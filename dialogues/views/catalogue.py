@@ -271,10 +271,20 @@ def register(request, slug: str):
     state = dialogue.registration_state()
     # A POST while registration is open leaves this check to register_member, under the lock.
     checked_by_service = request.method == "POST" and state == Dialogue.RegistrationState.OPEN
-    if (
-        not checked_by_service
-        and Registration.objects.filter(dialogue=dialogue, member=member).active().exists()
-    ):
+    current = (
+        None
+        if checked_by_service
+        else Registration.objects.filter(dialogue=dialogue, member=member)
+        .exclude(status=Registration.Status.CANCELLED)
+        .values_list("status", flat=True)
+        .first()
+    )
+    if current == Registration.Status.DECLINED:
+        messages.info(
+            request, _("The organisers did not approve your registration for this dialogue.")
+        )
+        return redirect(dialogue)
+    if current:
         messages.info(request, _("You are already registered for this dialogue."))
         return redirect(dialogue)
     if state != Dialogue.RegistrationState.OPEN:
@@ -291,6 +301,14 @@ def register(request, slug: str):
             return redirect(dialogue)
         if registration.was_already_registered:
             messages.info(request, _("You are already registered for this dialogue."))
+        elif registration.is_pending():
+            messages.success(
+                request,
+                _(
+                    "Thank you. The organisers approve each registration for this dialogue; "
+                    "we will mail you when they have decided."
+                ),
+            )
         elif registration.is_confirmed():
             messages.success(
                 request,

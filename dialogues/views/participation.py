@@ -50,7 +50,11 @@ def participation_context(request, dialogue: Dialogue, registration, speakers) -
     figures once it is over (cached), approved questions for registrants and staff (one query),
     breakout groups for confirmed registrants (one to three)."""
     now = timezone.now()
-    active = registration is not None and registration.status != Registration.Status.CANCELLED
+    # Waiting for approval or declined is not (yet) taking part.
+    active = registration is not None and registration.status in (
+        Registration.Status.CONFIRMED,
+        Registration.Status.WAITLISTED,
+    )
     confirmed = active and registration.is_confirmed()
     context = {
         "figures": dialogue_report(dialogue, now),

@@ -10,9 +10,14 @@ from django.core import mail
 from django.db import connection
 
 from dialogues.models import Registration
-from dialogues.services import RegistrationDetails, cancel_registration, register_member
+from dialogues.services import (
+    RegistrationDetails,
+    approve_registrations,
+    cancel_registration,
+    register_member,
+)
 from members.models import Member
-from tests.factories import DialogueFactory, UserFactory
+from tests.factories import DialogueFactory, EditorFactory, UserFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -84,3 +89,35 @@ def test_cancellations_racing_registrations_promote_one_each_and_never_overfill(
     assert registrations.waitlisted().count() == 30
     subjects = [m.subject for m in mail.outbox]
     assert sum(s.startswith("A seat is yours") for s in subjects) == 20
+
+
+def test_approvals_racing_each_other_and_cancellations_never_overfill_or_mail_twice():
+    dialogue = DialogueFactory(capacity=50, requires_approval=True)
+    for member in members(100):
+        register_member(dialogue, member, RegistrationDetails())
+    pending = list(Registration.objects.filter(dialogue=dialogue).order_by("pk"))
+    editor = EditorFactory()
+    approve_registrations(pending[:30], actor=editor)
+    leaving = pending[:10]
+    rest = pending[30:]
+    mail.outbox.clear()
+    # Each of the other 70 approved on its own, and again in batches of ten by a second
+    # organiser at the same time, while ten seated registrants cancel.
+    singles = [(lambda r=r: approve_registrations([r], actor=editor)) for r in rest]
+    batches = [
+        (lambda b=rest[i : i + 10]: approve_registrations(b, actor=editor))
+        for i in range(0, 70, 10)
+    ]
+    cancels = [(lambda r=r: cancel_registration(r, actor=r.member.user)) for r in leaving]
+    run_together(singles + batches + cancels)
+    registrations = Registration.objects.filter(dialogue=dialogue)
+    assert registrations.confirmed().count() == 50
+    assert registrations.waitlisted().count() == 40
+    assert registrations.filter(status="cancelled").count() == 10
+    assert registrations.pending().count() == 0
+    positions = sorted(r.waitlist_position() for r in registrations.waitlisted())
+    assert positions == list(range(1, 41))
+    subjects = [m.subject for m in mail.outbox]
+    decided = [s for s in subjects if s.startswith(("Your registration is approved", "You are on"))]
+    assert len(decided) == 70
+    assert len({m.to[0] for m in mail.outbox if m.subject in decided}) == 70
