@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from a4ep_portal.queueing import dispatch_on_commit
 from dialogues.models import Dialogue
 
 from .derived import DerivedFile
@@ -87,7 +88,8 @@ def mark_pack_stale(dialogue_id: int) -> None:
 def _queue(**item) -> None:
     from .tasks import build_item_files
 
-    transaction.on_commit(lambda: build_item_files.delay(**item))
+    # The stale mark is the promise; a broker that does not answer leaves it to the sweep.
+    dispatch_on_commit(build_item_files, **item)
 
 
 # --- Which files are owed -------------------------------------------------------------------

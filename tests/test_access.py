@@ -285,7 +285,7 @@ def test_admin_pages_with_a_join_link_are_not_compressed_the_rest_are(world):
     mail_registration_message(registration, "confirmed")
     confirmation = Mailing.objects.get(recipient=registration.member, subject__startswith="You")
     for url in [
-        f"/admin/members/mailing/{confirmation.pk}/change/",
+        f"/admin/members/oneoffmessage/{confirmation.pk}/change/",
         f"/admin/members/mailing/{confirmation.pk}/preview/",
     ]:
         response = client.get(url, **gzip)

@@ -261,7 +261,9 @@ def test_a_mailing_approved_while_the_broker_is_down_waits_for_the_sweep(
     )
     client.force_login(publisher)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(f"/admin/members/mailing/{mailing.pk}/move/", {"move": "approve"})
+        response = client.post(
+            f"/admin/members/mailing/{mailing.pk}/move/", {"move": "approve", "confirmed": "yes"}
+        )
     assert response.status_code == 302
     mailing.refresh_from_db()
     assert mailing.state == State.PUBLISHED

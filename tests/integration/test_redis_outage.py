@@ -272,12 +272,19 @@ def test_while_redis_is_down_nothing_fails_and_afterwards_every_message_arrives_
     # The publisher approves the invitation in admin: it is sent to everyone.
     publishing = Browser()
     log_in(publishing, node, publisher)
-    change = visit(publishing, "GET", f"/admin/members/mailing/{invitation.pk}/change/")
+    # Approving asks to confirm first: the confirmation page names whom and when.
+    confirm = visit(publishing, "GET", f"/admin/members/mailing/{invitation.pk}/confirm/approve/")
+    assert confirm.status_code == 200
     response = visit(
         publishing,
         "POST",
         f"/admin/members/mailing/{invitation.pk}/move/",
-        data={"move": "approve", "note": "", "csrfmiddlewaretoken": csrf_token(change.text)},
+        data={
+            "move": "approve",
+            "confirmed": "yes",
+            "note": "",
+            "csrfmiddlewaretoken": csrf_token(confirm.text),
+        },
     )
     assert response.status_code == 302
     readiness = visit(visitor, "GET", "/readyz")

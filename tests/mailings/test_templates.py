@@ -182,9 +182,10 @@ def test_a_waiting_list_message_overtaken_by_a_promotion_is_not_sent(
 ):
     dialogue = DialogueFactory(title="Accountability", capacity=1)
     first, second = member("first@example.org", "en"), member("second@example.org", "en")
-    # The worker comes to the waiting-list message only after a seat freed up.
     with django_capture_on_commit_callbacks(execute=True):
         register_member(dialogue, first, RegistrationDetails())
+    # The worker comes to the waiting-list message only after a seat freed up.
+    with django_capture_on_commit_callbacks(execute=True):
         register_member(dialogue, second, RegistrationDetails())
         cancel_registration(first.registrations.get(), actor=first.user)
 
