@@ -41,8 +41,10 @@ CHARACTER_X = """(element, index) => {
 
 
 @pytest.fixture
-def demo(transactional_db):
+def demo(transactional_db, settings):
+    settings.DEBUG = True  # as on `make run`: the demo loads on a development site only
     call_command("load_demo", stdout=StringIO())
+    settings.DEBUG = False
 
 
 @pytest.fixture
