@@ -5,7 +5,8 @@ from django.conf import settings
 from django.urls import translate_url
 from django.utils import timezone, translation
 from django.utils.formats import date_format
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 
 from a4ep_portal import languages
 from a4ep_portal.richtext import render_markdown
@@ -149,6 +150,24 @@ def in_its_language(item, field: str = "title"):
     if code == translation.get_language():
         return value
     return format_html('<span lang="{}"{}>{}</span>', code, dir_attr(item, field), value)
+
+
+def list_comma() -> str:
+    """What stands between the items of a list in the active language (Arabic: "، ")."""
+    return translation.pgettext("between the items of a list", ", ")
+
+
+@register.simple_tag(name="list_comma")
+def list_comma_tag() -> str:
+    return list_comma()
+
+
+@register.filter
+def as_list(values) -> str:
+    """The items, each escaped, joined by the language's own comma: Django's `join` takes
+    one separator for every language, and a Latin comma between English names on an Arabic
+    page lands before the next name."""
+    return mark_safe(list_comma().join(conditional_escape(value) for value in values))  # noqa: S308
 
 
 @register.filter

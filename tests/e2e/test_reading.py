@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from tests.factories import (
     DialogueFactory,
     DialogueSpeakerFactory,
+    OrganisationFactory,
     SessionFactory,
     SpeakerFactory,
     TopicProposalFactory,
@@ -263,3 +264,29 @@ def test_profile_lists_countries_in_arabic_order(open_page, log_in, transactiona
 
     options = page.get_by_label("البلد").locator("option").all_text_contents()
     assert options[1:5] == ["اثيوبيا", "أذربيجان", "أرمينيا", "آروبا"]
+
+
+def test_arabic_pages_separate_list_items_with_the_arabic_comma(
+    open_page, live_server, transactional_db
+):
+    dialogue = DialogueFactory(slug="accountability", title="Accountability", title_ar="المساءلة")
+    dialogue.co_hosts.add(
+        OrganisationFactory(name="KUNO"), OrganisationFactory(name="Charter4Change")
+    )
+    speaker = SpeakerFactory(name="Amina Diallo", title="Executive Director")
+    DialogueSpeakerFactory(dialogue=dialogue, speaker=speaker, role="moderator")
+    DialogueSpeakerFactory(dialogue=dialogue, speaker=speaker, role="panellist")
+    page = open_page()
+
+    page.goto("/ar/dialogues/accountability/")
+
+    # "Available in" and the speaker's roles: an Arabic comma, not a Latin one before a name.
+    expect(page.locator(".content-languages")).to_contain_text("English، ")
+    roles = page.locator(".roles").first.inner_text()
+    assert "، " in roles and ", " not in roles
+    # The speaker's English affiliation keeps its own comma inside its isolate.
+    expect(page.locator(".affiliation").first).to_have_text(
+        f"Executive Director, {speaker.organisation.name}"
+    )
+    page.goto("/ar/dialogues/")
+    expect(page.locator(".card .meta", has_text="KUNO")).to_contain_text("، ")
