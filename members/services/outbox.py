@@ -169,13 +169,17 @@ def queue_deliveries(delivery_ids: list[int]) -> int:
     are not tried: the sweep hands them over later (requeue_stuck_deliveries)."""
     from ..tasks import send_deliveries  # tasks call services; imported late on purpose
 
+    # Marked before the first batch goes: a worker claims with SKIP LOCKED, so marking rows
+    # while a worker already claims them (the first batches start at once) made it skip them,
+    # and they waited for the stuck-delivery sweep (seen in the scale-out test).
+    _mark_dispatched(delivery_ids, timezone.now())
     size, taken = settings.MAIL_BATCH_SIZE, 0
     for start in range(0, len(delivery_ids), size):
         batch = delivery_ids[start : start + size]
         if not dispatch(send_deliveries, queue=settings.MAIL_QUEUE, delivery_ids=batch):
             break
         taken += len(batch)
-    _mark_dispatched(delivery_ids[:taken], timezone.now())
+    # What the broker did not take waits for the sweep (never handed over).
     _mark_dispatched(delivery_ids[taken:], None)
     return taken
 
