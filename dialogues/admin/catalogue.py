@@ -292,16 +292,7 @@ class DialogueAdmin(TranslationAdmin):
             except RegistrationError as error:
                 self.message_user(request, str(error), messages.ERROR)
             else:
-                self.message_user(
-                    request,
-                    ngettext(
-                        "%d registrant marked as attended.",
-                        "%d registrants marked as attended.",
-                        changed,
-                    )
-                    % changed,
-                    messages.SUCCESS,
-                )
+                _report_attended(self, request, changed)
             return redirect(
                 reverse("admin:dialogues_registration_changelist")
                 + f"?dialogue__id__exact={dialogue.pk}&attended__exact=1"
@@ -661,16 +652,7 @@ class RegistrationAdmin(admin.ModelAdmin):
     def mark_attended(self, request, queryset):
         if self._require_change(request):
             changed = mark_attendance(queryset, attended=True, actor=request.user)
-            self.message_user(
-                request,
-                ngettext(
-                    "%d registrant marked as attended.",
-                    "%d registrants marked as attended.",
-                    changed,
-                )
-                % changed,
-                messages.SUCCESS,
-            )
+            _report_attended(self, request, changed)
 
     @admin.action(description=_("Mark as not attended"))
     def mark_absent(self, request, queryset):
@@ -719,3 +701,13 @@ class RegistrationAdmin(admin.ModelAdmin):
         for registration in rows:
             writer.writerow([value(registration) for _name, value in CSV_COLUMNS])
         return response
+
+
+def _report_attended(model_admin, request, changed: int) -> None:
+    """The message after attendance was marked, by hand or from the participant report."""
+    model_admin.message_user(
+        request,
+        ngettext("%d registrant marked as attended.", "%d registrants marked as attended.", changed)
+        % changed,
+        messages.SUCCESS,
+    )
