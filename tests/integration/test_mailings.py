@@ -35,9 +35,17 @@ def queue(settings):
     name = f"test-mailings-{uuid.uuid4().hex}"
     settings.MAIL_QUEUE = name
     previous = app.conf.task_routes
-    app.conf.task_routes = {"dialogues.make_registration_message": {"queue": name}}
+    _route({"dialogues.make_registration_message": {"queue": name}})
     yield name
-    app.conf.task_routes = previous
+    _route(previous)
+
+
+def _route(routes) -> None:
+    """Celery builds its router once per process, from the routes of the first task sent:
+    after another test has sent one, changing app.conf.task_routes alone routes nothing."""
+    app.conf.task_routes = routes
+    app.amqp.flush_routes()
+    del app.amqp.router  # cached; rebuilt from the routes just flushed
 
 
 @pytest.fixture
