@@ -218,3 +218,19 @@ def _results_overflow(page) -> int:
         "(() => { const box = document.querySelector('#changelist .results');"
         " return box.scrollWidth - box.clientWidth; })()"
     )
+
+
+def test_english_text_in_arabic_admin_fields_reads_from_its_start(staff_page, transactional_db):
+    question = "Is there a crisis of solidarity? Have we lost our way and our purpose?"
+    dialogue = DialogueFactory(question=question)
+    page = staff_page(EditorFactory())
+
+    page.goto(f"/ar/admin/dialogues/dialogue/{dialogue.pk}/change/")
+
+    field = page.locator("input[name=question_en]")
+    expect(field).to_have_value(question)
+    # The field takes the direction of its text: the English question shows from its first
+    # word, not scrolled to its end with the beginning cut off at the left.
+    assert field.evaluate("el => el.scrollWidth > el.clientWidth")
+    assert field.evaluate("el => el.scrollLeft") == 0
+    assert field.evaluate("el => getComputedStyle(el).unicodeBidi") == "plaintext"
