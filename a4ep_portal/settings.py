@@ -3,7 +3,7 @@
 Every knob is read from the environment here, in one place. The defaults run on a bare
 machine (SQLite under var/, tasks in-process, mail on the console, files on local disk);
 production sets DJANGO_DEBUG=false and must then name SECRET_KEY and ALLOWED_HOSTS.
-README.md lists every variable.
+docs/configuration.md lists every variable.
 """
 
 from pathlib import Path

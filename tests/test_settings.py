@@ -13,7 +13,7 @@ from django.utils.crypto import get_random_string
 
 from a4ep_portal.celery import app
 
-# The smallest production environment; README.md ("Production settings") documents it.
+# The smallest production environment; docs/configuration.md ("Production settings") documents it.
 PRODUCTION_ENV = {
     "DJANGO_DEBUG": "false",
     "SECRET_KEY": get_random_string(60),

@@ -28,7 +28,7 @@ def local_time(value: datetime, style: str = "datetime"):
     """A <time> in the viewer's zone with the zone named; its datetime attribute is UTC.
 
     Written out here rather than as an included template: lists show one per item, and an
-    inclusion tag cost each a context and a template render (measured in README, Benchmarks).
+    inclusion tag cost each a context and a template render (measured in docs/benchmarks.md).
     """
     local = timezone.localtime(value)
     utc = value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
