@@ -4,7 +4,6 @@ organiser approves (a seat while seats last, then the waiting list) or declines 
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core import mail
-from django.test import Client
 
 from a4ep_portal.models import WorkflowEvent
 from dialogues.models import Registration
@@ -18,6 +17,7 @@ from dialogues.services import (
     decline_registrations,
     register_member,
 )
+from tests.clients import logged_in
 from tests.factories import DialogueFactory, EditorFactory, UserFactory
 from tests.html import main_text, visible_text
 
@@ -179,14 +179,8 @@ def test_cancelling_the_dialogue_tells_pending_registrants_too(
     with django_capture_on_commit_callbacks(execute=True):
         cancel_dialogue(dialogue, actor=EditorFactory())
     assert [m.subject for m in mail.outbox][-1] == "Cancelled: Closed door"
-    with pytest.raises(RegistrationError):
+    with pytest.raises(RegistrationError, match="registrations of a cancelled or past dialogue"):
         approve_registrations(dialogue.registrations.all(), actor=EditorFactory())
-
-
-def logged_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_a_member_registering_sees_that_organisers_decide_and_gets_no_join_link(dialogue):

@@ -156,7 +156,7 @@ def test_bad_files_get_a_clear_message(content, message):
 
 
 def test_a_meeting_summary_without_participants_is_refused():
-    with pytest.raises(AttendanceReportError):
+    with pytest.raises(AttendanceReportError, match="No participant columns found"):
         read_participant_report(sample("zoom_meeting_summary_only.csv"))
 
 

@@ -11,6 +11,7 @@ from dialogues.services import (
     choose_breakout_group,
 )
 from members.models import Member
+from tests.clients import logged_in
 from tests.factories import (
     BreakoutGroupFactory,
     DialogueFactory,
@@ -29,12 +30,6 @@ URL = "/dialogues/accountability/"
 @pytest.fixture
 def dialogue():
     return DialogueFactory(slug="accountability", title="Accountability")
-
-
-def logged_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def sizes(dialogue) -> list[int]:

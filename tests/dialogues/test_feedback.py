@@ -7,6 +7,7 @@ from django.test import Client
 from django.utils import timezone
 
 from dialogues.models import Feedback
+from tests.clients import logged_in
 from tests.factories import DialogueFactory, EditorFactory, RegistrationFactory, UserFactory
 from tests.html import main_text
 
@@ -24,12 +25,6 @@ def past():
         status="held",
         starts_at=timezone.now() - timedelta(days=3),
     )
-
-
-def logged_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_attendee_finds_the_link_and_gives_feedback_once(past):

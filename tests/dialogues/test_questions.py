@@ -20,6 +20,7 @@ from dialogues.services import (
     withdraw_question_vote,
 )
 from members.models import Member, Organisation
+from tests.clients import logged_in
 from tests.factories import (
     DialogueFactory,
     DialogueSpeakerFactory,
@@ -43,12 +44,6 @@ def dialogue():
 
 def registrant(dialogue, **user) -> Member:
     return RegistrationFactory(dialogue=dialogue, member=UserFactory(**user).member).member
-
-
-def logged_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_ask_question_stores_sanitised_text_waiting_for_moderation(dialogue):

@@ -3,10 +3,10 @@ import io
 
 import pytest
 from django.core import mail
-from django.test import Client
 
 from dialogues.models import Dialogue, Registration
 from members.models import Organisation
+from tests.clients import logged_in
 from tests.factories import (
     BreakoutGroupFactory,
     DialogueFactory,
@@ -19,12 +19,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 CHANGELIST = "/admin/dialogues/registration/"
-
-
-def logged_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

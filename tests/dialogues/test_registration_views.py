@@ -10,6 +10,7 @@ from icalendar import Calendar
 from dialogues.models import Registration
 from dialogues.services import RegistrationDetails, register_member
 from members.models import Organisation
+from tests.clients import logged_in
 from tests.factories import DialogueFactory, EditorFactory, RegistrationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,12 +29,6 @@ FORM = {
 @pytest.fixture
 def dialogue():
     return DialogueFactory(capacity=1, slug="accountability", title="Accountability")
-
-
-def logged_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_visitor_who_clicks_register_logs_in_and_comes_back_to_the_form(client, dialogue):

@@ -11,16 +11,11 @@ from dialogues.services import (
     vote_for_topic,
     withdraw_topic_vote,
 )
+from tests.clients import logged_in
 from tests.factories import DialogueFactory, EditorFactory, TopicProposalFactory, UserFactory
 from tests.html import main_text
 
 pytestmark = pytest.mark.django_db
-
-
-def logged_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_vote_once_withdraw_and_never_for_own_proposal():

@@ -1,7 +1,8 @@
 """The outbox against the real parts: a Celery worker process on Redis, the test database, and
 a real SMTP server (aiosmtpd) on loopback. A worker is killed with SIGKILL halfway through a
 mailing to 2,000 members; what the SMTP server received shows that nobody was lost, nobody
-got it twice more than once per killed worker, and opted-out members got nothing."""
+got it twice but the one member whose message the server had accepted when the worker died (a
+delivery is marked sent right after the server accepts it), and opted-out members got nothing."""
 
 import collections
 import email
@@ -96,9 +97,7 @@ def unfinished() -> int:
     return Delivery.objects.filter(status__in=["queued", "sending"]).count()
 
 
-def test_killed_worker_loses_no_one_and_mails_no_one_twice_more_than_once(
-    smtp_server, start_worker
-):
+def test_a_killed_worker_loses_no_one_and_mails_at_most_one_member_twice(smtp_server, start_worker):
     opted_in, opted_out = make_members(MEMBERS)
     mailing = Mailing.objects.create(
         kind=MailKind.INVITATION,
@@ -108,7 +107,6 @@ def test_killed_worker_loses_no_one_and_mails_no_one_twice_more_than_once(
         state=State.APPROVED,
     )
     first = start_worker()
-    started = time.monotonic()
 
     send_mailing(mailing)
     wait_until(
@@ -119,7 +117,6 @@ def test_killed_worker_loses_no_one_and_mails_no_one_twice_more_than_once(
     )
     os.killpg(first.pid, signal.SIGKILL)
     first.wait(timeout=10)
-    killed_workers = 1
     at_kill = smtp_server.count()
     assert at_kill < len(opted_in)
 
@@ -136,13 +133,11 @@ def test_killed_worker_loses_no_one_and_mails_no_one_twice_more_than_once(
         return unfinished() == 0
 
     wait_until(finished, timeout=90, what="every delivery finished", processes=[second])
-    elapsed = time.monotonic() - started
 
     received = collections.Counter(
         rcpt for rcpts, _content in smtp_server.messages for rcpt in rcpts
     )
     assert set(received) == opted_in
-    assert max(received.values()) <= 1 + killed_workers
     assert not set(received) & opted_out
     statuses = collections.Counter(mailing.deliveries.values_list("status", flat=True))
     assert statuses == {"sent": len(opted_in), "skipped": len(opted_out)}
@@ -154,18 +149,16 @@ def test_killed_worker_loses_no_one_and_mails_no_one_twice_more_than_once(
         assert ">, <mailto:unsubscribe@a4ep.example.org?subject=unsubscribe%20" in unsubscribe
         assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
         assert message.get_content_type() == "multipart/alternative"
-    duplicates = sum(count - 1 for count in received.values())
-    print(
-        f"{len(opted_in)} mailed, {len(opted_out)} skipped, {at_kill} before the kill, "
-        f"{duplicates} duplicate(s), {elapsed:.1f} s"
-    )
-    assert elapsed < 100
+    # The worker runs one task at a time (solo pool): it can have been killed between the
+    # server accepting one message and the commit marking it sent, and no more.
+    twice = [rcpt for rcpt, count in received.items() if count > 1]
+    assert len(twice) <= 1 and max(received.values()) <= 2, twice
 
 
 def test_a_mailing_in_a_rolled_back_transaction_sends_nothing(
     smtp_server, start_worker, mail_queue
 ):
-    opted_in, _opted_out = make_members(20)
+    make_members(20)
     mailing = Mailing.objects.create(
         kind=MailKind.INVITATION,
         subject="Never sent",
@@ -186,4 +179,3 @@ def test_a_mailing_in_a_rolled_back_transaction_sends_nothing(
     assert smtp_server.count() == 0
     assert Delivery.objects.count() == 0
     assert Mailing.objects.get(pk=mailing.pk).sent_at is None
-    assert len(opted_in) == 18

@@ -209,11 +209,6 @@ def test_approval_with_a_send_time_waits_for_it_then_beat_sends_once(
     assert len(mail.outbox) == invitation.deliveries.filter(status="sent").count()
 
 
-def test_scheduled_sending_is_in_the_beat_schedule(settings):
-    tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
-    assert {"members.send_scheduled_mailings", "dialogues.send_reminders"} <= tasks
-
-
 def test_anyone_with_access_mails_themselves_a_test(
     client, invitation, editor, django_capture_on_commit_callbacks
 ):
