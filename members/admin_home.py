@@ -35,7 +35,10 @@ def _deliveries(**extra) -> Count:
 def mailings_in_review(request) -> Section:
     return review_section(
         request,
-        Mailing.objects.filter(kind__in=CURATED_KINDS, sent_at__isnull=True),
+        # Those approved with a time to go out are listed as scheduled.
+        Mailing.objects.filter(kind__in=CURATED_KINDS, sent_at__isnull=True).exclude(
+            state=State.APPROVED, publish_at__isnull=False
+        ),
         key="mailings",
         title=_("Mailings in review or approved"),
         empty=_("No mailing waits for review or sending."),
