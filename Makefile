@@ -8,7 +8,7 @@ SERVE_ENV = SECRET_KEY="$${SECRET_KEY:-local-serve-$$(hostname)-not-for-producti
 	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" \
 	SECURE_SSL_REDIRECT="$${SECURE_SSL_REDIRECT:-false}" PORT=$(PORT)
 
-.PHONY: install e2e-tools run serve test lint format messages worker collectstatic clean
+.PHONY: install e2e-tools run serve test lint format messages worker collectstatic screenshots clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=python3.x).")'
@@ -71,6 +71,11 @@ messages: install
 
 worker: install
 	$(BIN)/celery -A a4ep_portal worker --beat --loglevel=INFO
+
+# The README's screenshots (docs/screenshots/), from the demo data in a throwaway database, taken
+# with Chromium: run again whenever the design changes.
+screenshots: install
+	$(BIN)/python tools/screenshots.py
 
 collectstatic: install
 	$(BIN)/python manage.py collectstatic --noinput

@@ -22,6 +22,7 @@ handler500 = "a4ep_portal.errors.server_error"
 
 admin.site.site_header = _("A4EP Dialogues")
 admin.site.site_title = _("A4EP Dialogues admin")
+admin.site.index_title = _("What needs you today")
 # Admin logins go through allauth too: verified e-mail and the shared rate limits apply.
 admin.site.login = secure_admin_login(admin.site.login)
 

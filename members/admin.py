@@ -27,6 +27,7 @@ from a4ep_portal.middleware import keep_uncompressed
 from a4ep_portal.services import record_edit
 from a4ep_portal.workflow import WorkflowError
 
+from . import admin_home  # noqa: F401  (the admin home sections)
 from .addresses import parse_addresses
 from .models import (
     CURATED_KINDS,

@@ -7,7 +7,7 @@ from modeltranslation.admin import TranslationAdmin
 from a4ep_portal.admin import WorkflowAdminMixin, WorkflowEventInline
 from a4ep_portal.languages import in_every_language
 
-from . import services
+from . import admin_home, services  # noqa: F401  (admin_home: the home sections)
 from .models import Caption, Paper, PaperVersion, Recording, RecordingVersion
 
 
