@@ -2,6 +2,7 @@ import csv
 import zoneinfo
 from datetime import UTC
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -266,6 +267,16 @@ class DialogueAdmin(TranslationAdmin):
                 label=capfirst(db_field.verbose_name),
                 help_text=db_field.help_text,
                 initial=organiser_zone(request),
+            )
+        if db_field.name == "date_precision":
+            # A form sent without it (an older page, a script) keeps the exact time.
+            return forms.TypedChoiceField(
+                label=capfirst(db_field.verbose_name),
+                help_text=db_field.help_text,
+                choices=Dialogue.DatePrecision.choices,
+                required=False,
+                empty_value=Dialogue.DatePrecision.EXACT,
+                widget=forms.RadioSelect,
             )
         if db_field.name in ("registration_opens_at", "registration_closes_at"):
             kwargs["help_text"] = _("In the dialogue's time zone.")

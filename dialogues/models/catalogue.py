@@ -8,6 +8,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -253,10 +254,12 @@ class Dialogue(models.Model):
         active language; the day is the dialogue's own (no time to convert yet)."""
         day = self.provisional_day()
         if self.date_precision == self.DatePrecision.MONTH:
-            return gettext("%(month)s, details to follow") % {
+            text = gettext("%(month)s, details to follow") % {
                 "month": date_format(day, "YEAR_MONTH_FORMAT")
             }
-        return gettext("%(day)s, time to follow") % {"day": date_format(day, "DATE_FORMAT")}
+        else:
+            text = gettext("%(day)s, time to follow") % {"day": date_format(day, "DATE_FORMAT")}
+        return capfirst(text)  # "Octobre 2020, ..." opens a line
 
     def provisional_iso(self) -> str:
         """The month (2020-10) or day (2020-10-12): ISO 8601 and a <time datetime> value."""
