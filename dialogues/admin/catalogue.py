@@ -299,6 +299,8 @@ class DialogueAdmin(TranslationAdmin):
         zones = " ".join(["UTC", *elsewhere_zones(dialogue)])
         if dialogue.pk is None or dialogue.starts_at is None:
             text = _("Shown once saved.")
+        elif dialogue.is_provisional():
+            text = _("Shown once the exact time is saved.")
         else:
             text = " · ".join(times_elsewhere(dialogue))
         return format_html('<span class="times-elsewhere" data-zones="{}">{}</span>', zones, text)

@@ -94,7 +94,7 @@ def ask_by_address(dialogue: Dialogue, email: str, language: str) -> None:
         if not created and alert.language != language:
             alert.language = language
             alert.save(update_fields=["language"])
-        _mail_visitor(alert, "confirm", {"confirm_url": _link(alert, "dialogues:alert_confirm")})
+        _mail_visitor(alert, "confirm")
 
 
 def _token(alert: DateAlert) -> str:
@@ -198,7 +198,7 @@ def make_date_alert(alert_id: int) -> Mailing | None:
                 mailing = _mail_member(alert, dialogue)
             else:
                 alert.dialogue = dialogue
-                mailing = _mail_visitor(alert, "date_set", _when(dialogue, dialogue.time_zone))
+                mailing = _mail_visitor(alert, "date_set")
         alert.mailing = mailing
         alert.made_at = timezone.now()
         alert.save(update_fields=["mailing", "made_at"])
@@ -230,10 +230,12 @@ def _when(dialogue: Dialogue, zone_name: str) -> dict:
         zone = zoneinfo.ZoneInfo("UTC")
     local = dialogue.starts_at.astimezone(zone)
     offset = local.strftime("%z")
+    name = str(zone).replace("_", " ")
     return {
         "when": date_format(local, "DATETIME_FORMAT"),
-        "zone": str(zone).replace("_", " "),
-        "offset": f"UTC{offset[:3]}:{offset[3:]}",
+        "zone": name,
+        # "UTC, UTC+00:00" would say it twice.
+        "offset": "" if name == "UTC" else f"UTC{offset[:3]}:{offset[3:]}",
     }
 
 
@@ -261,11 +263,16 @@ def _mail_member(alert: DateAlert, dialogue: Dialogue) -> Mailing:
     )
 
 
-def _mail_visitor(alert: DateAlert, message: str, context: dict) -> Mailing:
+def _mail_visitor(alert: DateAlert, message: str) -> Mailing:
     """Mail a visitor's address through the outbox (one delivery, written in the caller's
-    transaction), in the language they asked in, with a link to stop these mails."""
+    transaction), in the language they asked in, with a link to stop these mails; the time
+    (once set) in the dialogue's zone."""
     dialogue = alert.dialogue
     with translation.override(alert.language):
+        if message == "confirm":
+            context = {"confirm_url": _link(alert, "dialogues:alert_confirm")}
+        else:
+            context = _when(dialogue, dialogue.time_zone)
         subject = str(SUBJECTS[message]).format(title=dialogue.title)
         body = render_to_string(
             f"dialogues/mail/{message}.md",
