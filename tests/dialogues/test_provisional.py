@@ -335,3 +335,58 @@ def test_a_visitor_stops_with_the_link_in_the_mail(
     response = client.post(path, {"List-Unsubscribe": "One-Click"})
     assert "We have forgotten your address." in visible_text(response.content.decode())
     assert not DateAlert.objects.exists()
+
+
+def test_another_members_undo_leaves_ones_ask_alone(client, provisional):
+    first, other = UserFactory(), UserFactory()
+    client.force_login(first)
+    client.post("/dialogues/funding/tell-me/")
+    client.force_login(other)
+    response = client.post("/dialogues/funding/tell-me/", {"undo": "1"}, follow=True)
+    assert "we will not mail you" not in visible_text(response.content.decode())
+    assert list(DateAlert.objects.values_list("member__user", flat=True)) == [first.pk]
+
+
+def test_a_stop_link_of_one_visitor_cannot_be_turned_on_another(
+    client, provisional, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        ask_by_mail(client, "one@example.net")
+        ask_by_mail(client, "two@example.net")
+    stop = mail.outbox[0].extra_headers["List-Unsubscribe"].strip("<>")
+    value, _timestamp, signature = stop.rsplit("/", 3)[-3].split(":")
+    # The same signature on the other ask's id and address is refused.
+    other = DateAlert.objects.get(email="two@example.net")
+    import base64
+    import json
+
+    forged = base64.urlsafe_b64encode(json.dumps([other.pk, other.email]).encode()).decode()
+    response = client.post(f"/date-alerts/{forged.rstrip('=')}:{_timestamp}:{signature}/stop/")
+    assert "We have forgotten your address." in visible_text(response.content.decode())
+    assert DateAlert.objects.count() == 2  # nothing forgotten: the link named nobody
+
+
+def test_a_publisher_sets_the_time_and_the_ask_is_told(
+    client, provisional, django_capture_on_commit_callbacks
+):
+    from tests.factories import PublisherFactory
+
+    DateAlert.objects.create(
+        dialogue=provisional, email="guest@example.net", confirmed_at=timezone.now()
+    )
+    client.force_login(PublisherFactory())
+    with django_capture_on_commit_callbacks(execute=True):
+        set_exact_time(client, provisional)
+    assert [m.to for m in mail.outbox] == [["guest@example.net"]]
+
+
+def test_a_member_without_admin_cannot_set_the_time(client, provisional):
+    DateAlert.objects.create(
+        dialogue=provisional, email="guest@example.net", confirmed_at=timezone.now()
+    )
+    client.force_login(UserFactory())
+    response = client.post(change_url(provisional), {"date_precision": "exact"})
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    provisional.refresh_from_db()
+    assert provisional.is_provisional()
+    assert DateAlert.objects.get().owed_at is None
