@@ -4,7 +4,11 @@ from celery import shared_task
 
 from .models import Registration
 from .services import retention
-from .services.alerts import make_date_alerts, make_owed_date_alerts
+from .services.alerts import (
+    forget_unconfirmed_addresses,
+    make_date_alerts,
+    make_owed_date_alerts,
+)
 from .services.mailings import (
     mail_registration_message,
     make_owed_registration_messages,
@@ -39,7 +43,8 @@ def make_date_alerts_task(*, alert_ids: list[int]) -> None:
 @shared_task(name="dialogues.make_owed_date_alerts", ignore_result=True)
 def make_owed_date_alerts_task() -> int:
     """Run by beat every OUTBOX_SWEEP_SECONDS and as a worker starts: make the date mails
-    whose task never reached a worker."""
+    whose task never reached a worker, and forget addresses never confirmed."""
+    forget_unconfirmed_addresses()
     return make_owed_date_alerts()
 
 

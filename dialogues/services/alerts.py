@@ -148,6 +148,16 @@ def stop_alert(alert: DateAlert) -> None:
     DateAlert.objects.filter(pk=alert.pk).delete()
 
 
+def forget_unconfirmed_addresses(*, now: datetime | None = None) -> int:
+    """Forget visitors' addresses left unconfirmed once their link has expired; return how
+    many."""
+    cutoff = (now or timezone.now()) - timedelta(days=CONFIRM_DAYS)
+    deleted, _rows = DateAlert.objects.filter(
+        member__isnull=True, confirmed_at__isnull=True, asked_at__lt=cutoff
+    ).delete()
+    return deleted
+
+
 def waiting_count(dialogue: Dialogue) -> int:
     """How many confirmed asks wait to be told this dialogue's date."""
     return dialogue.date_alerts.filter(confirmed_at__isnull=False, owed_at__isnull=True).count()

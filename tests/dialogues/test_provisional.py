@@ -317,6 +317,8 @@ def test_the_admin_lists_provisional_dialogues_with_who_waits(client, provisiona
     assert f"October {YEAR}, details to follow · 1 waiting to be told" in text
     form = page(client, change_url(provisional))
     assert "1 person asked to be told. Saving with the exact time mails them, once." in form
+    # No "at that time elsewhere" for the first minute of the month, which is no time at all.
+    assert "Shown once the exact time is saved." in form
 
 
 def test_a_visitor_stops_with_the_link_in_the_mail(
@@ -390,3 +392,17 @@ def test_a_member_without_admin_cannot_set_the_time(client, provisional):
     provisional.refresh_from_db()
     assert provisional.is_provisional()
     assert DateAlert.objects.get().owed_at is None
+
+
+def test_an_address_never_confirmed_is_forgotten_once_its_link_expired(client, provisional):
+    from dialogues.tasks import make_owed_date_alerts_task
+
+    ask_by_mail(client, "never@example.net")
+    DateAlert.objects.create(
+        dialogue=provisional, email="kept@example.net", confirmed_at=timezone.now()
+    )
+    make_owed_date_alerts_task()
+    assert DateAlert.objects.count() == 2  # its link still works
+    DateAlert.objects.update(asked_at=timezone.now() - timedelta(days=8))
+    make_owed_date_alerts_task()
+    assert list(DateAlert.objects.values_list("email", flat=True)) == ["kept@example.net"]
