@@ -99,3 +99,37 @@ def test_date_alert_mail_reads_cleanly_in_every_language(
     assert register in "\n".join(parsed(to_member)[0])
     assert register in "\n".join(parsed(to_visitor)[0])
     assert "List-Unsubscribe" not in to_member.extra_headers  # transactional: asked for
+
+
+def test_an_invitation_to_a_provisional_dialogue_says_when_registration_opens(
+    settings, django_capture_on_commit_callbacks
+):
+    from a4ep_portal.workflow import State
+    from dialogues.services.mailings import draft_invitation
+    from members.models import Mailing, Member
+    from members.services import send_mailing
+    from tests.factories import EditorFactory
+
+    dialogue = DialogueFactory(
+        title="Funding",
+        slug="funding",
+        starts_at=utc(YEAR, 10, 10, 12),
+        date_precision=Dialogue.DatePrecision.MONTH,
+    )
+    editor = EditorFactory(email="editor@example.org")
+    Member.objects.update(wants_invitations=False)
+    UserFactory(email="amina@example.org").member.__class__.objects.filter(
+        user__email="amina@example.org"
+    ).update(wants_invitations=True, preferred_language="ar")
+    invitation = draft_invitation(dialogue, actor=editor)
+    Mailing.objects.filter(pk=invitation.pk).update(state=State.APPROVED)
+    with django_capture_on_commit_callbacks(execute=True):
+        send_mailing(Mailing.objects.get(pk=invitation.pk))
+    (message,) = mail.outbox
+    lines, html = parsed(message)
+    with translation.override("ar"):
+        when = f"{_('When:')} {dialogue.provisional_text()}"
+        opens = _("Registration opens once the date and time are set. Ask to be told on its page:")
+    assert when in lines
+    assert f"{opens} {settings.SITE_URL}/ar/dialogues/funding/" in lines
+    assert "/register/" not in "\n".join(lines) + html
