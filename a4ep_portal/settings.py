@@ -210,6 +210,7 @@ OUTBOX_SWEEP_SECONDS = env.float("OUTBOX_SWEEP_SECONDS", default=60)
 OUTBOX_SWEEP_TASKS = [
     "members.requeue_stuck_deliveries",
     "dialogues.make_owed_registration_messages",
+    "dialogues.make_owed_date_alerts",
 ]
 # The tasks beat sends every minute keep no result (their work is in the database): a result
 # would make beat wait on Redis's result channel, and during an outage give up on it for good.
@@ -229,6 +230,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     "make-owed-registration-messages": {
         "task": "dialogues.make_owed_registration_messages",
+        "schedule": OUTBOX_SWEEP_SECONDS,
+    },
+    "make-owed-date-alerts": {
+        "task": "dialogues.make_owed_date_alerts",
         "schedule": OUTBOX_SWEEP_SECONDS,
     },
     # Link-preview images and offline packs still owed (their own task was lost, or the item
@@ -334,6 +339,8 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/m/ip",
     "confirm_email": "1/3m/key",
     "reset_password": "20/m/ip,5/m/key",
+    # Not allauth's: visitors asking to be told a dialogue's date (each ask mails the address).
+    "date_alert": "10/m/ip,3/h/key",
 }
 
 # --- Internationalisation and time ---------------------------------------------------------

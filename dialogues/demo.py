@@ -210,6 +210,17 @@ UPCOMING = {
     "join_url": "https://zoom.us/j/0000000000?pwd=demo-join-link",
 }
 
+# Announced as the source document announces dialogues ("Oct 2020 - details to follow"): a
+# month only, about two months after the upcoming one, with no agenda or registration yet.
+PROVISIONAL = {
+    "number": 7,
+    "slug": "funding-local-leadership",
+    "title": "Funding local leadership",
+    "question": "Can local organisations be funded directly?",
+    "audience": "Local and national actors, donors, INGOs and pooled funds",
+    "co_hosts": ("Charter4Change", "KUNO"),
+}
+
 # The series' title in the portal's other languages (its description stays in English).
 SERIES_TITLES = {
     "title_fr": "Série de dialogues sur la localisation",
@@ -220,6 +231,14 @@ SERIES_TITLES = {
 # The dialogues' titles and questions in the portal's other languages (their descriptions and
 # agendas stay in English, the original, which the pages then say).
 TRANSLATIONS = {
+    "funding-local-leadership": {
+        "title_fr": "Financer le leadership local",
+        "question_fr": "Les organisations locales peuvent-elles être financées directement ?",
+        "title_es": "Financiar el liderazgo local",
+        "question_es": "¿Pueden las organizaciones locales recibir financiación directa?",
+        "title_ar": "تمويل القيادة المحلية",
+        "question_ar": "هل يمكن تمويل المنظمات المحلية مباشرةً؟",
+    },
     "solidarity-and-diversity": {
         "title_fr": "Solidarité et diversité",
         "question_fr": "La solidarité est-elle en crise ? Avons-nous perdu notre chemin ?",
@@ -370,6 +389,23 @@ def load_demo(*, now: datetime | None = None) -> list[tuple[str, str, str]]:
             "registration_closes_at": starts_at - timedelta(hours=1),
         },
     )
+    _load_dialogue(
+        series,
+        DemoDialogue(
+            PROVISIONAL["number"],
+            PROVISIONAL["slug"],
+            PROVISIONAL["title"],
+            PROVISIONAL["question"],
+            starts_at + timedelta(days=60),
+            PROVISIONAL["audience"],
+            PROVISIONAL["co_hosts"],
+            (),
+            status=Dialogue.Status.ANNOUNCED,
+        ),  # fmt: skip
+        organisations,
+        speakers,
+        extra={"date_precision": Dialogue.DatePrecision.MONTH},
+    )
     logins = [_load_account(*account) for account in ACCOUNTS]
     _load_participation(Dialogue.objects.get(slug=UPCOMING["slug"]), speakers)
     demo_loaded.send(sender=Dialogue, now=now)
@@ -406,6 +442,8 @@ def _load_dialogue(series, demo: DemoDialogue, organisations, speakers, extra=No
     if not created:
         return dialogue
     dialogue.co_hosts.set([organisations[name] for name in demo.co_hosts])
+    if not demo.speakers:
+        return dialogue  # provisional: its agenda and speakers are still being planned
     cast = [speakers[slug] for slug in demo.speakers]
     for order, (kind, title, minutes, roles) in enumerate(AGENDA, start=1):
         session = Session.objects.create(

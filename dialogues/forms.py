@@ -181,3 +181,14 @@ class AttendanceReportForm(forms.Form):
         initial=15,
         help_text=_("People who stayed a shorter time in all are not counted as attendees."),
     )
+
+
+class DateAlertForm(forms.Form):
+    """A visitor's address, to be told a provisional dialogue's date."""
+
+    email = forms.EmailField(
+        label=_("Your e-mail address"),
+        max_length=254,
+        help_text=_("We mail you a link to confirm it; nothing else until the date is set."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )

@@ -4,6 +4,11 @@ from celery import shared_task
 
 from .models import Registration
 from .services import retention
+from .services.alerts import (
+    forget_unconfirmed_addresses,
+    make_date_alerts,
+    make_owed_date_alerts,
+)
 from .services.mailings import (
     mail_registration_message,
     make_owed_registration_messages,
@@ -26,6 +31,21 @@ def make_owed_registration_messages_task() -> int:
     """Run by beat every OUTBOX_SWEEP_SECONDS and as a worker starts: make the registration
     messages whose task never reached a worker."""
     return make_owed_registration_messages()
+
+
+@shared_task(name="dialogues.make_date_alerts", ignore_result=True)
+def make_date_alerts_task(*, alert_ids: list[int]) -> None:
+    """Mail everyone who asked to be told a dialogue's date, now that it is set (the save that
+    set it wrote the owed rows and queued this)."""
+    make_date_alerts(alert_ids)
+
+
+@shared_task(name="dialogues.make_owed_date_alerts", ignore_result=True)
+def make_owed_date_alerts_task() -> int:
+    """Run by beat every OUTBOX_SWEEP_SECONDS and as a worker starts: make the date mails
+    whose task never reached a worker, and forget addresses never confirmed."""
+    forget_unconfirmed_addresses()
+    return make_owed_date_alerts()
 
 
 # Tasks queued by the release before registration messages were rows: made as they were then,

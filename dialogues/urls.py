@@ -9,6 +9,14 @@ urlpatterns = [
     path("dialogues/calendar.ics", views.series_calendar, name="calendar"),
     path("dialogues/<slug:slug>/", views.dialogue_detail, name="detail"),
     path("dialogues/<slug:slug>/register/", views.register, name="register"),
+    path("dialogues/<slug:slug>/tell-me/", views.member_date_alert, name="date_alert"),
+    path(
+        "dialogues/<slug:slug>/tell-me/by-mail/",
+        views.visitor_date_alert,
+        name="date_alert_visitor",
+    ),
+    path("date-alerts/<str:token>/confirm/", views.confirm_date_alert, name="alert_confirm"),
+    path("date-alerts/<str:token>/stop/", views.stop_date_alert, name="alert_stop"),
     path("dialogues/<slug:slug>/questions/", views.ask, name="ask"),
     path("dialogues/<slug:slug>/questions/<int:pk>/vote/", views.vote_question, name="vote"),
     path(

@@ -316,6 +316,18 @@ class Mailing(PublishableModel):
             "addresses of members are mailed as members."
         ),
     )
+    # A message written for one non-member who asked for it (a visitor told a dialogue's
+    # date): composed in their language and this zone, with this link to stop such mail.
+    # Empty for the rest, whose non-members get the site's language, UTC and no link.
+    guest_language = models.CharField(
+        _("language for the non-member"), max_length=8, blank=True, editable=False
+    )
+    guest_time_zone = models.CharField(
+        _("time zone for the non-member"), max_length=64, blank=True, editable=False
+    )
+    guest_unsubscribe_url = models.URLField(
+        _("unsubscribe link for the non-member"), max_length=500, blank=True, editable=False
+    )
     # How long before the dialogue's start a reminder goes out (reminders only).
     reminder_before = models.DurationField(
         _("reminder before the start"), null=True, blank=True, editable=False

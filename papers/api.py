@@ -229,6 +229,8 @@ def _dialogue(dialogue: Dialogue) -> dict:
         "question": dialogue.question,
         "description": dialogue.description,
         "status": dialogue.status,
+        # Provisional dialogues: starts_at and ends_at bound the month or day announced.
+        "date_precision": dialogue.date_precision,
         "starts_at": _utc(dialogue.starts_at),
         "ends_at": _utc(dialogue.ends_at),
         "duration_minutes": dialogue.duration_minutes,
@@ -241,9 +243,9 @@ def _dialogue(dialogue: Dialogue) -> dict:
         "papers": [_paper(paper, with_authors=False) for paper in dialogue.public_papers],
         "recordings": [_recording(recording) for recording in dialogue.public_recordings],
         "url": absolute(dialogue.get_absolute_url()),
-        "calendar_url": absolute(
-            reverse("dialogues:dialogue_calendar", kwargs={"slug": dialogue.slug})
-        ),
+        "calendar_url": ""
+        if dialogue.is_provisional()
+        else absolute(reverse("dialogues:dialogue_calendar", kwargs={"slug": dialogue.slug})),
         "preview_image": absolute(
             reverse(
                 "files:dialogue_preview",

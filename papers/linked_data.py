@@ -67,8 +67,11 @@ def dialogue_event(dialogue, speakers) -> dict:
         "description": dialogue.question,
         "url": url,
         "image": [preview_url("dialogue", dialogue.slug)],
-        "startDate": utc(dialogue.starts_at),
-        "endDate": utc(dialogue.ends_at),
+        # A provisional dialogue's month or day only (ISO 8601 allows 2020-10): no made-up time.
+        "startDate": (
+            dialogue.provisional_iso() if dialogue.is_provisional() else utc(dialogue.starts_at)
+        ),
+        **({} if dialogue.is_provisional() else {"endDate": utc(dialogue.ends_at)}),
         "eventAttendanceMode": ATTENDANCE.get(dialogue.format, ATTENDANCE["online"]),
         "eventStatus": status,
         "location": location,

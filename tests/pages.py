@@ -52,6 +52,11 @@ PAGES = [
     # looks up their own registration, whether they may see registrant-only papers, the
     # approved questions and their breakout group.
     Page("/dialogues/dialogue-000/", visitor=7, member=14),
+    # A provisional dialogue: a member's page looks up whether they asked to be told the date
+    # instead of the questions and breakout group of a registrant; a visitor asks on a page of
+    # its own.
+    Page("/dialogues/provisional-dialogue/", visitor=7, member=13),
+    Page("/dialogues/provisional-dialogue/tell-me/by-mail/", visitor=1, member=None),
     Page("/dialogues/calendar.ics", visitor=1, member=4, html=False),
     Page("/dialogues/dialogue-000/calendar.ics", visitor=1, member=4, html=False),
     Page("/speakers/", visitor=2, member=5),
@@ -174,6 +179,8 @@ def build_site(n: int):
         dialogue(2 * n + 1, "open-dialogue", 30, announced, capacity=50),
         dialogue(2 * n + 2, "draft-dialogue", 40, Dialogue.Status.DRAFT),
         dialogue(2 * n + 3, "cancelled-dialogue", 50, Dialogue.Status.CANCELLED),
+        # Announced with its month only: "details to follow", no calendar or registration.
+        dialogue(2 * n + 4, "provisional-dialogue", 60, announced, date_precision="month"),
     ]
     dialogues = Dialogue.objects.bulk_create(upcoming + past + extra)
     CoHost = Dialogue.co_hosts.through

@@ -77,7 +77,9 @@ def test_the_large_site_fills_the_pages(client, settings):
     detail = client.get("/dialogues/dialogue-000/").content.decode()
     assert detail.count('<p class="agenda-time">') == 3
     calendar = client.get("/dialogues/calendar.ics").content.decode()
-    assert calendar.count("BEGIN:VEVENT") == public.count()
+    # Provisional dialogues have no time to put in a calendar yet.
+    exact = public.filter(date_precision=Dialogue.DatePrecision.EXACT)
+    assert calendar.count("BEGIN:VEVENT") == exact.count() == public.count() - 1
     assert client.get("/papers/").content.decode().count('class="card-title"') == size
     assert client.get("/recordings/").content.decode().count('class="card-title"') == size
     client.force_login(member_user)

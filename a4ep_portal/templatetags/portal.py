@@ -48,6 +48,19 @@ def local_time(value: datetime, style: str = "datetime"):
     )
 
 
+@register.simple_tag
+def dialogue_when(dialogue, style: str = "datetime"):
+    """local_time() of the dialogue's start; for a provisional one (month or day only), its
+    month or day in a <time> with "details to follow" or "time to follow"."""
+    if dialogue.is_provisional():
+        return format_html(
+            '<time datetime="{}" class="provisional">{}</time>',
+            dialogue.provisional_iso(),
+            dialogue.provisional_text(),
+        )
+    return local_time(dialogue.starts_at, style)
+
+
 @register.simple_tag(takes_context=True)
 def page_languages(context) -> dict:
     """The current page in each of the portal's languages, for the switcher and hreflang.

@@ -2,10 +2,12 @@ import csv
 import zoneinfo
 from datetime import UTC
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.forms import Textarea
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -32,6 +34,7 @@ from ..forms import AttendanceReportForm
 from ..models import (
     VIEW_JOIN_LINK,
     BreakoutGroup,
+    DateAlert,
     Dialogue,
     DialogueSpeaker,
     Registration,
@@ -54,6 +57,7 @@ from ..services import (
     read_participant_report,
     record_attendance_from_report,
 )
+from ..services.alerts import tell_date_set, waiting_count
 from .participation import BreakoutGroupInline, run_sheet_link
 
 
@@ -90,6 +94,38 @@ class SeriesAdmin(TranslationAdmin):
 
 def _count(status: str) -> Count:
     return Count("registrations", filter=Q(registrations__status=status))
+
+
+class DateKnownFilter(admin.SimpleListFilter):
+    """Provisional dialogues (month or day only) apart from those with their exact time."""
+
+    title = _("date known")
+    parameter_name = "date"
+
+    def lookups(self, request, model_admin):
+        return [("provisional", _("Provisional")), ("exact", _("Exact time"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "provisional":
+            return queryset.exclude(date_precision=Dialogue.DatePrecision.EXACT)
+        if self.value() == "exact":
+            return queryset.filter(date_precision=Dialogue.DatePrecision.EXACT)
+        return queryset
+
+
+def _waiting_for_date():
+    """How many confirmed asks wait to be told the dialogue's date (a subquery: a join would
+    multiply the registrant counts)."""
+    waiting = (
+        DateAlert.objects.filter(
+            dialogue=OuterRef("pk"), confirmed_at__isnull=False, owed_at__isnull=True
+        )
+        .order_by()
+        .values("dialogue")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(waiting), 0, output_field=models.IntegerField())
 
 
 # Where members of the series often are, for the times shown next to a dialogue's start
@@ -166,7 +202,7 @@ class DialogueAdmin(TranslationAdmin):
         "registrants",
         "run_sheet",
     ]
-    list_filter = ["status", "format", "series", "starts_at"]
+    list_filter = ["status", DateKnownFilter, "format", "series", "starts_at"]
     list_select_related = ["series"]
     search_fields = [*in_every_language("title", "question", "description"), "audience"]
     prepopulated_fields = {"slug": ["title"]}
@@ -180,7 +216,7 @@ class DialogueAdmin(TranslationAdmin):
         css = {"all": ["css/admin.css"]}
         js = ["js/admin-times.js"]
 
-    readonly_fields = ["times_elsewhere"]
+    readonly_fields = ["times_elsewhere", "waiting_for_date"]
     fieldsets = (
         (None, {"fields": ["series", "number", "title", "slug", "question", "status"]}),
         (
@@ -189,6 +225,8 @@ class DialogueAdmin(TranslationAdmin):
                 # The zone next to the start: the times of this form are entered in it.
                 "fields": [
                     ("starts_at", "time_zone"),
+                    "date_precision",
+                    "waiting_for_date",
                     "times_elsewhere",
                     "duration_minutes",
                     "format",
@@ -230,6 +268,16 @@ class DialogueAdmin(TranslationAdmin):
                 help_text=db_field.help_text,
                 initial=organiser_zone(request),
             )
+        if db_field.name == "date_precision":
+            # A form sent without it (an older page, a script) keeps the exact time.
+            return forms.TypedChoiceField(
+                label=capfirst(db_field.verbose_name),
+                help_text=db_field.help_text,
+                choices=Dialogue.DatePrecision.choices,
+                required=False,
+                empty_value=Dialogue.DatePrecision.EXACT,
+                widget=forms.RadioSelect,
+            )
         if db_field.name in ("registration_opens_at", "registration_closes_at"):
             kwargs["help_text"] = _("In the dialogue's time zone.")
         return super().formfield_for_dbfield(db_field, request, **kwargs)
@@ -251,9 +299,25 @@ class DialogueAdmin(TranslationAdmin):
         zones = " ".join(["UTC", *elsewhere_zones(dialogue)])
         if dialogue.pk is None or dialogue.starts_at is None:
             text = _("Shown once saved.")
+        elif dialogue.is_provisional():
+            text = _("Shown once the exact time is saved.")
         else:
             text = " · ".join(times_elsewhere(dialogue))
         return format_html('<span class="times-elsewhere" data-zones="{}">{}</span>', zones, text)
+
+    @admin.display(description=_("waiting to be told the date"))
+    def waiting_for_date(self, dialogue: Dialogue) -> str:
+        count = waiting_count(dialogue) if dialogue.pk else 0
+        if not count:
+            return _("Nobody yet.")
+        return (
+            ngettext(
+                "%d person asked to be told. Saving with the exact time mails them, once.",
+                "%d people asked to be told. Saving with the exact time mails them, once.",
+                count,
+            )
+            % count
+        )
 
     @admin.display(description=_("no."), ordering="number")
     def number_in_series(self, dialogue: Dialogue) -> int:
@@ -261,6 +325,15 @@ class DialogueAdmin(TranslationAdmin):
 
     @admin.display(description=_("starts at"), ordering="starts_at")
     def starts(self, dialogue: Dialogue) -> str:
+        if dialogue.is_provisional():
+            text = dialogue.provisional_text()
+            if dialogue.waiting_for_date_count:
+                count = dialogue.waiting_for_date_count
+                text += (
+                    " · "
+                    + ngettext("%d waiting to be told", "%d waiting to be told", count) % count
+                )
+            return text
         return in_zone(dialogue.starts_at, dialogue.time_zone)
 
     def get_urls(self):
@@ -366,6 +439,7 @@ class DialogueAdmin(TranslationAdmin):
                 confirmed_count=_count(Registration.Status.CONFIRMED),
                 waitlisted_count=_count(Registration.Status.WAITLISTED),
                 pending_count=_count(Registration.Status.PENDING),
+                waiting_for_date_count=_waiting_for_date(),
             )
         )
 
@@ -415,6 +489,22 @@ class DialogueAdmin(TranslationAdmin):
         if not change:
             super().save_model(request, obj, form, change)
             return
+        self._save_change(request, obj, form, change)
+        # In the form's transaction: given its exact time, everyone who asked is owed a mail.
+        told = tell_date_set(obj)
+        if told:
+            self.message_user(
+                request,
+                ngettext(
+                    "%d person who asked is being told the date.",
+                    "%d people who asked are being told the date.",
+                    told,
+                )
+                % told,
+                messages.SUCCESS,
+            )
+
+    def _save_change(self, request, obj: Dialogue, form, change: bool) -> None:
         stored = Dialogue.objects.only("capacity", "status").get(pk=obj.pk)
         wanted_capacity = obj.capacity
         cancelling = obj.status == Dialogue.Status.CANCELLED != stored.status

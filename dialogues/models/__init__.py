@@ -2,6 +2,7 @@
 owed to registrants (messages.py), and what participants do around a dialogue
 (participation.py)."""
 
+from .alerts import DateAlert
 from .catalogue import (
     VIEW_DIALOGUE,
     VIEW_JOIN_LINK,
@@ -41,6 +42,7 @@ __all__ = [
     "TopicProposal",
     "TopicVote",
     "AgendaItem",
+    "DateAlert",
     "Dialogue",
     "DialogueQuerySet",
     "DialogueSpeaker",

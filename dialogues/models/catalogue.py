@@ -1,3 +1,4 @@
+import zoneinfo
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
@@ -6,8 +7,10 @@ from django.db import models
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import capfirst
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
 from a4ep_portal.access import organiser_may
@@ -78,6 +81,12 @@ class Dialogue(models.Model):
         STARTED = "started", _("Started")
         CANCELLED = "cancelled", _("Cancelled")
         NOT_ANNOUNCED = "not_announced", _("Not announced")
+        PROVISIONAL = "provisional", _("Not open until the date is set")
+
+    class DatePrecision(models.TextChoices):
+        EXACT = "exact", _("Exact time")
+        DAY = "day", _("Day only, time to follow")
+        MONTH = "month", _("Month only, details to follow")
 
     series = models.ForeignKey(
         Series, on_delete=models.PROTECT, related_name="dialogues", verbose_name=_("series")
@@ -91,6 +100,20 @@ class Dialogue(models.Model):
         _("starts at"),
         db_index=True,
         help_text=_("In the dialogue's time zone, next to it. Stored in UTC."),
+    )
+    # A provisional dialogue is announced with its month or day only: starts_at then holds the
+    # start of that month or day in the dialogue's zone (so it sorts and files under it, and
+    # the code that reads starts_at needs no second field) and ends_at its end (so it stays
+    # "upcoming" through that month). Calendars, registration and reminders wait for EXACT.
+    date_precision = models.CharField(
+        _("date known"),
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.EXACT,
+        help_text=_(
+            "Month or day only: the page says the details follow, there is no registration or "
+            "calendar yet, and people can ask to be told. Choosing the exact time mails them."
+        ),
     )
     # Organisers enter and read the dialogue's times in this zone; members see their own.
     time_zone = models.CharField(
@@ -180,10 +203,14 @@ class Dialogue(models.Model):
         return f"{self.number}. {self.title}"
 
     def save(self, *args, **kwargs) -> None:
-        self.ends_at = self.starts_at + timedelta(minutes=self.duration_minutes)
+        if self.is_provisional():
+            self.starts_at, self.ends_at = self.provisional_period()
+        else:
+            self.ends_at = self.starts_at + timedelta(minutes=self.duration_minutes)
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and {"starts_at", "duration_minutes"} & set(update_fields):
-            kwargs["update_fields"] = {*update_fields, "ends_at"}
+        timing = {"starts_at", "duration_minutes", "date_precision"}
+        if update_fields is not None and timing & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "starts_at", "ends_at"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -203,7 +230,7 @@ class Dialogue(models.Model):
             raise ValidationError(
                 {"registration_closes_at": _("Registration must close after it opens.")}
             )
-        if self.starts_at and closes and closes > self.starts_at:
+        if self.starts_at and closes and closes > self.starts_at and not self.is_provisional():
             raise ValidationError(
                 {"registration_closes_at": _("Registration must close before the dialogue starts.")}
             )
@@ -214,6 +241,49 @@ class Dialogue(models.Model):
     def is_over(self, now: datetime | None = None) -> bool:
         return self.ends_at <= (now or timezone.now())
 
+    def is_provisional(self) -> bool:
+        """Announced with its month or day only: no exact start yet."""
+        return self.date_precision != self.DatePrecision.EXACT
+
+    def provisional_day(self):
+        """The (first) day of a provisional dialogue, in its own zone."""
+        return self.provisional_period()[0].date()
+
+    def provisional_text(self) -> str:
+        """ "October 2020, details to follow" or "12 October 2020, time to follow", in the
+        active language; the day is the dialogue's own (no time to convert yet)."""
+        day = self.provisional_day()
+        if self.date_precision == self.DatePrecision.MONTH:
+            text = gettext("%(month)s, details to follow") % {
+                "month": date_format(day, "YEAR_MONTH_FORMAT")
+            }
+        else:
+            text = gettext("%(day)s, time to follow") % {"day": date_format(day, "DATE_FORMAT")}
+        return capfirst(text)  # "Octobre 2020, ..." opens a line
+
+    def provisional_iso(self) -> str:
+        """The month (2020-10) or day (2020-10-12): ISO 8601 and a <time datetime> value."""
+        day = self.provisional_day()
+        if self.date_precision == self.DatePrecision.MONTH:
+            return day.strftime("%Y-%m")
+        return day.isoformat()
+
+    def provisional_period(self) -> tuple[datetime, datetime]:
+        """The start and end of the day or month that starts_at falls in, in the dialogue's
+        zone."""
+        try:
+            zone = zoneinfo.ZoneInfo(self.time_zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            zone = zoneinfo.ZoneInfo("UTC")
+        local = self.starts_at.astimezone(zone)
+        if self.date_precision == self.DatePrecision.MONTH:
+            start = datetime(local.year, local.month, 1, tzinfo=zone)
+            month_end = (start + timedelta(days=32)).replace(day=1)
+            return start, datetime(month_end.year, month_end.month, 1, tzinfo=zone)
+        start = datetime(local.year, local.month, local.day, tzinfo=zone)
+        following = start.date() + timedelta(days=1)
+        return start, datetime(following.year, following.month, following.day, tzinfo=zone)
+
     def registration_state(self, now: datetime | None = None) -> "Dialogue.RegistrationState":
         now = now or timezone.now()
         state = self.RegistrationState
@@ -221,6 +291,8 @@ class Dialogue(models.Model):
             return state.CANCELLED
         if self.status != self.Status.ANNOUNCED:
             return state.NOT_ANNOUNCED
+        if self.is_provisional():
+            return state.PROVISIONAL
         if now >= self.starts_at:
             return state.STARTED
         if self.registration_opens_at and now < self.registration_opens_at:

@@ -139,6 +139,8 @@ def due_reminders(before: timedelta, shorter: timedelta | None, now: datetime):
         .filter(
             member__isnull=False,
             dialogue__status=Dialogue.Status.ANNOUNCED,
+            # A provisional dialogue's starts_at is only the start of its month or day.
+            dialogue__date_precision=Dialogue.DatePrecision.EXACT,
             dialogue__starts_at__lte=now + before,
             dialogue__starts_at__gt=now + (shorter or timedelta(0)),
             confirmed_at__lte=F("dialogue__starts_at") - before,

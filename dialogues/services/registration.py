@@ -55,6 +55,9 @@ CLOSED_MESSAGES = {
     Dialogue.RegistrationState.NOT_ANNOUNCED: gettext_noop(
         "This dialogue is not open for registration."
     ),
+    Dialogue.RegistrationState.PROVISIONAL: gettext_noop(
+        "Registration opens once the dialogue's date and time are set."
+    ),
 }
 
 
@@ -70,6 +73,7 @@ def _lock(dialogue: Dialogue) -> Dialogue:
 DECIDING_FIELDS = (
     "status",
     "starts_at",
+    "date_precision",
     "registration_opens_at",
     "registration_closes_at",
     "capacity",

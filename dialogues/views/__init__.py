@@ -1,6 +1,12 @@
 """The dialogues app's pages: the catalogue and registration (catalogue.py), and
 participation: questions, breakout groups, topics, feedback and figures (participation.py)."""
 
+from .alerts import (
+    confirm_date_alert,
+    member_date_alert,
+    stop_date_alert,
+    visitor_date_alert,
+)
 from .catalogue import (
     about,
     calendar_subscription,
@@ -29,6 +35,10 @@ from .participation import (
 )
 
 __all__ = [
+    "confirm_date_alert",
+    "member_date_alert",
+    "stop_date_alert",
+    "visitor_date_alert",
     "calendar_subscription",
     "contact",
     "my_certificate",

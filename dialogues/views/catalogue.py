@@ -22,6 +22,7 @@ from ..forms import DialogueFilterForm, RegistrationForm
 from ..models import (
     VIEW_JOIN_LINK,
     VIEW_SPEAKER,
+    DateAlert,
     Dialogue,
     DialogueSpeaker,
     Registration,
@@ -115,6 +116,13 @@ def dialogue_detail(request, slug: str):
     draft = not dialogue.is_public()
     state = dialogue.registration_state()
     holds_place = bool(registration and registration.status != Registration.Status.CANCELLED)
+    # A provisional dialogue: whether this member asked to be told its date (one query, on
+    # such pages only).
+    asked_for_date = (
+        request.user.is_authenticated
+        and state == state.PROVISIONAL
+        and DateAlert.objects.filter(dialogue=dialogue, member__user=request.user).exists()
+    )
     response = render(
         request,
         "dialogues/dialogue_detail.html",
@@ -129,6 +137,7 @@ def dialogue_detail(request, slug: str):
             and not dialogue.is_over(),
             "seats": None if holds_place or state != state.OPEN else seats_and_waiting(dialogue),
             "show_join_url": show_join_url,
+            "asked_for_date": asked_for_date,
             "join_url_for_organiser": organiser,
             "noindex": draft,
             **participation,
@@ -180,14 +189,21 @@ def _unique_speakers(roles) -> list[tuple[Speaker, list[str]]]:
 @require_safe
 @cache_public_page
 def dialogue_calendar(request, slug: str):
-    dialogue = get_object_or_404(Dialogue.objects.public().select_related("series"), slug=slug)
+    # A provisional dialogue has no time to put in a calendar yet.
+    dialogues = Dialogue.objects.public().filter(date_precision=Dialogue.DatePrecision.EXACT)
+    dialogue = get_object_or_404(dialogues.select_related("series"), slug=slug)
     return _ics_response(calendar_for([dialogue], name=dialogue.title), f"{dialogue.slug}.ics")
 
 
 @require_safe
 @cache_public_page
 def series_calendar(request):
-    dialogues = Dialogue.objects.public().select_related("series").order_by("starts_at", "pk")
+    dialogues = (
+        Dialogue.objects.public()
+        .filter(date_precision=Dialogue.DatePrecision.EXACT)
+        .select_related("series")
+        .order_by("starts_at", "pk")
+    )
     return _ics_response(
         calendar_for(dialogues, name=_("A4EP Localisation Dialogues")), "a4ep-dialogues.ics"
     )
@@ -392,7 +408,7 @@ def cancel_my_registration(request, slug: str):
 def my_calendar(request, slug: str):
     """A confirmed registrant's own calendar file, with the join link."""
     registration = _my_registration(request, slug)
-    if not registration.is_confirmed():
+    if not registration.is_confirmed() or registration.dialogue.is_provisional():
         raise Http404
     return keep_uncompressed(
         _ics_response(registrant_calendar(registration), f"{registration.dialogue.slug}.ics")

@@ -140,18 +140,25 @@ class Composer:
         }
 
     def guest_values(self, delivery: Delivery) -> dict[str, str]:
+        with translation.override(self.mailing.guest_language or settings.LANGUAGE_CODE):
+            participant = _("participant")
         return {
             **dict.fromkeys(VALUES, ""),
-            "first_name": _("participant"),
-            "full_name": _("participant"),
+            "first_name": participant,
+            "full_name": participant,
             "email": delivery.address,
             "register_url": self.signup_url,
+            "unsubscribe_url": self.mailing.guest_unsubscribe_url,
         }
 
     def compose(self, delivery: Delivery) -> ComposedMessage:
         member = delivery.member
         if member is None:
-            subject, text, html = self._layout(settings.LANGUAGE_CODE, "UTC", guest=True)
+            subject, text, html = self._layout(
+                self.mailing.guest_language or settings.LANGUAGE_CODE,
+                self.mailing.guest_time_zone or "UTC",
+                guest=True,
+            )
         else:
             subject, text, html = self._layout(member.preferred_language, member.time_zone)
         token = make_token(member.pk, self.mailing.kind) if self.bulk and member else ""
@@ -159,6 +166,11 @@ class Composer:
         ordered = [values[name] for name in VALUES]
         escaped = [escape(value) for value in ordered]
         headers = {}
+        if member is None and self.mailing.guest_unsubscribe_url:
+            headers = {
+                "List-Unsubscribe": f"<{self.mailing.guest_unsubscribe_url}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            }
         if self.bulk and token:
             headers = {
                 # RFC 2369 and RFC 8058: mail clients offer "unsubscribe", and one click

@@ -10,6 +10,7 @@ from django.contrib.auth.models import Group
 from django.contrib.sites.models import Site
 from django.core.management import CommandError, call_command
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from dialogues import demo as demo_data
 from dialogues.demo import upcoming_start
@@ -100,11 +101,12 @@ def test_load_demo_gives_each_dialogue_co_hosts(demo):
             "KUNO",
         ],
         "local-actors-matter-what-has-changed": ["Community World Service Asia", "KUNO"],
+        "funding-local-leadership": ["Charter4Change", "KUNO"],
     }
 
 
 def test_load_demo_agendas_add_up_to_ninety_minutes(demo):
-    for dialogue in Dialogue.objects.all():
+    for dialogue in Dialogue.objects.filter(date_precision=Dialogue.DatePrecision.EXACT):
         sessions = list(dialogue.sessions.order_by("order"))
         assert [s.duration_minutes for s in sessions] == [10, 35, 10, 20, 10, 5]
         assert sum(s.duration_minutes for s in sessions) == 90 == dialogue.duration_minutes
@@ -126,7 +128,20 @@ def test_load_demo_announces_an_upcoming_dialogue_with_registration_open(demo):
     assert upcoming.registration_closes_at == upcoming.starts_at - timedelta(hours=1)
     assert upcoming.capacity == 100
     assert (upcoming.format, upcoming.venue) == (Dialogue.Format.ONLINE, "Zoom")
-    assert list(Dialogue.objects.public().upcoming()) == [upcoming]
+    provisional = Dialogue.objects.get(number=7)
+    assert list(Dialogue.objects.public().upcoming()) == [upcoming, provisional]
+
+
+def test_load_demo_announces_a_dialogue_with_its_month_only(client, demo):
+    """As the source document announces its dialogues: "Oct 2020 - details to follow"."""
+    provisional = Dialogue.objects.get(number=7)
+    assert provisional.date_precision == Dialogue.DatePrecision.MONTH
+    assert provisional.registration_state() == Dialogue.RegistrationState.PROVISIONAL
+    assert not provisional.sessions.exists()
+    month = date_format(provisional.provisional_day(), "YEAR_MONTH_FORMAT")
+    page = main_text(client.get("/dialogues/funding-local-leadership/").content)
+    assert f"{month}, details to follow" in page
+    assert "Tell me when the date is set" in page
 
 
 def test_load_demo_site_shows_the_series_and_the_next_dialogue(client, demo):
@@ -139,6 +154,7 @@ def test_load_demo_site_shows_the_series_and_the_next_dialogue(client, demo):
         "Dialogue 3: Innovative and Empowering Partnership",
         "Dialogue 4: Co-ordination and representation",
         "Dialogue 5: Localisation",
+        "Dialogue 7: Funding local leadership",
     ]  # dialogue 6 is shown once, as the next dialogue
     detail = client.get("/dialogues/local-actors-matter-what-has-changed/").content
     assert "Registration is open." in main_text(detail)
@@ -230,7 +246,7 @@ def _snapshot() -> dict:
 
 def test_load_demo_twice_changes_nothing(demo):
     first = _snapshot()
-    assert len(first["dialogues"]) == 6
+    assert len(first["dialogues"]) == 7
     assert len(first["sessions"]) == 36
     assert len(first["users"]) == 3
     assert (len(first["breakout_groups"]), len(first["questions"])) == (3, 3)
@@ -248,7 +264,7 @@ def test_load_demo_keeps_the_upcoming_date_on_a_later_run(demo):
     demo_data.load_demo(now=demo["before"] + timedelta(days=5))
 
     assert Dialogue.objects.get(number=6).starts_at == upcoming.starts_at
-    assert Dialogue.objects.count() == 6
+    assert Dialogue.objects.count() == 7
 
 
 def test_load_demo_shows_participation(client, demo):

@@ -160,3 +160,57 @@ def test_confirmation_and_invitation_through_a_worker_in_each_recipients_languag
     statuses = dict(invitation.deliveries.values_list("address", "status"))
     assert statuses["carl@example.org"] == Delivery.Status.SKIPPED
     assert Mailing.objects.get(pk=invitation.pk).guest_addresses == ""
+
+
+def test_the_date_set_reaches_everyone_who_asked_once_through_a_worker(smtp_server, worker, queue):
+    from django.db import transaction
+
+    from dialogues.models import DateAlert, Dialogue
+    from dialogues.services.alerts import (
+        ask_as_member,
+        ask_by_address,
+        confirm_address,
+        tell_date_set,
+    )
+
+    _route(
+        {
+            "dialogues.make_registration_message": {"queue": queue},
+            "dialogues.make_date_alerts": {"queue": queue},
+        }
+    )
+    dialogue = DialogueFactory(
+        title="Funding",
+        slug="funding",
+        starts_at=utc(2099, 10, 1, 12),
+        time_zone="Asia/Karachi",
+        date_precision=Dialogue.DatePrecision.MONTH,
+    )
+    amina = member("amina@example.org", language="fr", zone="Africa/Nairobi")
+    ask_as_member(dialogue, amina)
+    ask_by_address(dialogue, "guest@example.net", "ar")
+    ask_by_address(dialogue, "never-confirmed@example.net", "en")
+    wait_for(smtp_server, 2, worker)  # the two confirmations
+    confirm_address(DateAlert.objects.get(email="guest@example.net"))
+
+    def set_the_time(hour: int) -> int:
+        with transaction.atomic():
+            dialogue.date_precision = Dialogue.DatePrecision.EXACT
+            dialogue.starts_at = utc(2099, 10, 14, hour)
+            dialogue.save()
+            return tell_date_set(dialogue)
+
+    assert set_the_time(12) == 2
+    wait_for(smtp_server, 4, worker)
+    assert set_the_time(13) == 0
+    time.sleep(1)
+    assert smtp_server.count() == 4
+
+    messages = received(smtp_server)
+    to_amina = messages[("amina@example.org", "La date est fixée\u00a0: Funding")]
+    assert "**14 octobre 2099 15:00 (Africa/Nairobi, UTC+03:00)**" in text_of(to_amina)
+    to_guest = messages[("guest@example.net", "حُدِّد الموعد: Funding")]
+    assert '<html lang="ar" dir="rtl">' in html_of(to_guest)
+    assert "17:00 (Asia/Karachi, UTC+05:00)**" in text_of(to_guest)
+    assert "/ar/date-alerts/" in str(to_guest["List-Unsubscribe"])
+    assert [rcpt for rcpt, _subject in messages].count("never-confirmed@example.net") == 1
