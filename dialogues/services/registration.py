@@ -204,7 +204,9 @@ def register_member(
             actor=member.user_id,
             action="register",
             update_fields=None,
-            after=_place(registration),
+            after={"waitlist_number": registration.waitlist_number}
+            if target == Registration.Status.WAITLISTED
+            else None,
             subject=member,
             error=RegistrationError,
         )

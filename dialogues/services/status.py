@@ -41,11 +41,17 @@ def may_move_dialogues(actor) -> bool:
 
 
 def dialogue_moves(dialogue: Dialogue, actor) -> list[DialogueMove]:
-    """The moves the table allows from the dialogue's status, if the actor may make moves."""
+    """The moves the table allows from the dialogue's status, if the actor may make moves;
+    "mark as held" once the dialogue has started."""
     if not may_move_dialogues(actor):
         return []
     allowed = Dialogue.TRANSITIONS[dialogue.status]
-    return [move for move in DIALOGUE_MOVES.values() if move.target in allowed]
+    started = timezone.now() >= dialogue.starts_at
+    return [
+        move
+        for move in DIALOGUE_MOVES.values()
+        if move.target in allowed and (started or move.name != "mark_held")
+    ]
 
 
 def _check_guard(dialogue: Dialogue, move: DialogueMove) -> None:
