@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from a4ep_portal.audit import log_action
 from a4ep_portal.states import change_state
 from members.models import Member
 
@@ -94,8 +95,17 @@ def choose_topic(proposal: TopicProposal, dialogue: Dialogue | None, *, actor) -
     proposal = TopicProposal.objects.select_for_update().get(pk=proposal.pk)
     if proposal.status == TopicProposal.Status.CHOSEN:
         if proposal.dialogue_id != (dialogue.pk if dialogue else None):
+            before = proposal.dialogue_id
             proposal.dialogue = dialogue
             proposal.save(update_fields=["dialogue"])
+            log_action(
+                proposal,
+                "choose",
+                actor=actor,
+                before={"dialogue_id": before},
+                after={"dialogue_id": proposal.dialogue_id},
+                subject=proposal.member_id,
+            )
         return proposal
     return _move(
         proposal, TopicProposal.Status.CHOSEN, actor=actor, action="choose", dialogue=dialogue
