@@ -9,7 +9,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.http import urlencode
+from django.utils.text import capfirst
 from django.utils.timezone import get_current_timezone_name
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
@@ -41,7 +43,7 @@ class AuditEntryInline(GenericTabularInline):
         return True  # whoever may see the object sees its history
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("actor")
+        return super().get_queryset(request).select_related("actor", "content_type")
 
     @admin.display(description=_("action"))
     def action_label(self, entry: AuditEntry) -> str:
@@ -49,7 +51,7 @@ class AuditEntryInline(GenericTabularInline):
 
     @admin.display(description=_("before → after"))
     def change_summary(self, entry: AuditEntry) -> str:
-        return entry.change_summary()
+        return format_html("<bdi>{}</bdi>", entry.change_summary())
 
 
 def _normalised(value):
@@ -256,7 +258,9 @@ class AuditedAdminMixin:
         obj = self.get_object(request, object_id)
         context = dict(extra_context or {})
         if obj is not None:
-            context["audit_entries"] = AuditEntry.objects.about(obj).select_related("actor")
+            context["audit_entries"] = AuditEntry.objects.about(obj).select_related(
+                "actor", "content_type"
+            )
             content_type = ContentType.objects.get_for_model(obj, for_concrete_model=False)
             context["audit_log_url"] = (
                 reverse("admin:a4ep_portal_auditentry_changelist")
@@ -264,6 +268,12 @@ class AuditedAdminMixin:
                 + urlencode({"content_type__id__exact": content_type.pk, "object_id": obj.pk})
             )
         return super().history_view(request, object_id, context)
+
+
+class ActorFilter(admin.RelatedOnlyFieldListFilter):
+    def __init__(self, field, request, params, model, model_admin, field_path):
+        super().__init__(field, request, params, model, model_admin, field_path)
+        self.title = _("who")
 
 
 class ActionFilter(admin.SimpleListFilter):
@@ -282,12 +292,12 @@ class AuditEntryAdmin(admin.ModelAdmin):
     """The whole log, read-only: rows are written by the services only, and nobody may change
     or delete them (not even superusers, through the admin)."""
 
-    list_display = ["at", "action_label", "content_type", "object_repr", "change_summary", "actor"]
+    list_display = ["at", "action_label", "described", "change_summary", "actor"]
     list_display_links = None
     list_filter = [
         ActionFilter,
-        ("actor", admin.RelatedOnlyFieldListFilter),
-        "content_type",
+        ("actor", ActorFilter),
+        ("content_type", admin.RelatedOnlyFieldListFilter),
         "at",
     ]
     list_select_related = ["content_type", "actor"]
@@ -313,9 +323,14 @@ class AuditEntryAdmin(admin.ModelAdmin):
     def action_label(self, entry: AuditEntry) -> str:
         return entry.action_label
 
+    @admin.display(description=_("object"), ordering="object_repr")
+    def described(self, entry: AuditEntry) -> str:
+        # Titles are typed in any language: each keeps its own direction.
+        return format_html("{}: <bdi>{}</bdi>", capfirst(entry.kind_label()), entry.object_repr)
+
     @admin.display(description=_("before → after"))
     def change_summary(self, entry: AuditEntry) -> str:
-        return entry.change_summary()
+        return format_html("<bdi>{}</bdi>", entry.change_summary())
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -109,7 +110,7 @@ class AuditEntry(models.Model):
         ordering = ["-at", "-pk"]
         indexes = [models.Index(fields=["content_type", "object_id"])]
         verbose_name = _("audit entry")
-        verbose_name_plural = _("audit log")
+        verbose_name_plural = _("audit log entries")
 
     def __str__(self) -> str:
         return f"{self.action_label} · {self.object_repr}"
@@ -120,24 +121,45 @@ class AuditEntry(models.Model):
 
         return action_label(self.action)
 
+    def kind_label(self) -> str:
+        """What kind of object it is, in the reader's language ("registration")."""
+        model = self.content_type.model_class() if self.content_type_id else None
+        return str(model._meta.verbose_name) if model else ""
+
     def change_summary(self) -> str:
-        """Before → after, one line: "status: pending → confirmed"."""
-        names = list(dict.fromkeys([*self.before, *self.after]))
+        """Before → after in one line, in the reader's language where the field has a name
+        and its states labels: "status: Waiting for approval → Confirmed"."""
+        model = self.content_type.model_class() if self.content_type_id else None
         parts = []
-        for name in names:
+        for name in dict.fromkeys([*self.before, *self.after]):
+            label, shown = _describer(model, name)
             old, new = self.before.get(name), self.after.get(name)
-            if name in self.before and name in self.after:
-                parts.append(f"{name}: {_shown(old)} → {_shown(new)}")
-            elif name in self.after:
-                parts.append(f"{name}: {_shown(new)}")
+            if name not in self.after:
+                parts.append(f"{label}: {shown(old)} → –")
+            elif old is None or old == self.after.get(name):
+                parts.append(f"{label}: {shown(new)}")
             else:
-                parts.append(f"{name}: {_shown(old)} → –")
+                parts.append(f"{label}: {shown(old)} → {shown(new)}")
         return "; ".join(parts)
 
 
-def _shown(value) -> str:
-    if value is None or value == "":
-        return "–"
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value) or "–"
-    return str(value)
+def _describer(model, name: str):
+    """The field's name and a function that shows one of its values."""
+    try:
+        field = model._meta.get_field(name.removesuffix("_id")) if model else None
+    except FieldDoesNotExist:
+        field = None
+    choices = dict(field.flatchoices) if field is not None and field.choices else {}
+
+    def shown(value) -> str:
+        if value is None or value == "":
+            return "–"
+        if isinstance(value, bool):
+            return str(_("yes") if value else _("no"))
+        if isinstance(value, list):
+            return ", ".join(str(v) for v in value) or "–"
+        if isinstance(value, dict):
+            return "; ".join(f"{k}: {shown(v)}" for k, v in value.items())
+        return str(choices.get(value, value))
+
+    return (str(field.verbose_name) if field is not None else name.replace("_", " ")), shown

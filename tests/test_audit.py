@@ -160,7 +160,7 @@ def test_an_objects_history_page_shows_its_entries(client):
 
     assert "Approved" in page
     assert "edith@example.org" in page
-    assert "status: pending → confirmed" in page
+    assert "status: Waiting for approval → Confirmed" in page
 
 
 def test_the_members_data_download_holds_what_they_did_and_what_was_done_to_theirs(client):

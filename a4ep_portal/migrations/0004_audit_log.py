@@ -149,7 +149,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 "verbose_name": "audit entry",
-                "verbose_name_plural": "audit log",
+                "verbose_name_plural": "audit log entries",
                 "ordering": ["-at", "-pk"],
             },
         ),

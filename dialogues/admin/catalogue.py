@@ -183,10 +183,11 @@ class DialogueAdmin(AuditedAdminMixin, TranslationAdmin):
         css = {"all": ["css/admin.css"]}
         js = ["js/admin-times.js"]
 
-    # The status changes only by the buttons under the form (dialogues.services.status).
-    readonly_fields = ["status", "times_elsewhere"]
+    # The status is not in the form: the panel above it shows it, and its buttons change it
+    # (dialogues.services.status).
+    readonly_fields = ["times_elsewhere"]
     fieldsets = (
-        (None, {"fields": ["series", "number", "title", "slug", "question", "status"]}),
+        (None, {"fields": ["series", "number", "title", "slug", "question"]}),
         (
             _("When and where"),
             {

@@ -46,12 +46,21 @@ def dialogue_moves(dialogue: Dialogue, actor) -> list[DialogueMove]:
     if not may_move_dialogues(actor):
         return []
     allowed = Dialogue.TRANSITIONS[dialogue.status]
-    started = timezone.now() >= dialogue.starts_at
-    return [
-        move
-        for move in DIALOGUE_MOVES.values()
-        if move.target in allowed and (started or move.name != "mark_held")
+    moves = [move for move in DIALOGUE_MOVES.values() if move.target in allowed]
+    if timezone.now() < dialogue.starts_at:
+        moves = [move for move in moves if move.name != "mark_held"]
+    if any(move.name == "back_to_draft" for move in moves) and _has_registrants(dialogue):
+        moves = [move for move in moves if move.name != "back_to_draft"]
+    return moves
+
+
+def _has_registrants(dialogue: Dialogue) -> bool:
+    active = [
+        Registration.Status.PENDING,
+        Registration.Status.CONFIRMED,
+        Registration.Status.WAITLISTED,
     ]
+    return dialogue.registrations.filter(status__in=active).exists()
 
 
 def _check_guard(dialogue: Dialogue, move: DialogueMove) -> None:
@@ -60,20 +69,14 @@ def _check_guard(dialogue: Dialogue, move: DialogueMove) -> None:
             _("“%(move)s” is not possible: this dialogue has not started yet.")
             % {"move": move.label}
         )
-    if move.name == "back_to_draft":
-        active = [
-            Registration.Status.PENDING,
-            Registration.Status.CONFIRMED,
-            Registration.Status.WAITLISTED,
-        ]
-        if dialogue.registrations.filter(status__in=active).exists():
-            raise StateError(
-                _(
-                    "“%(move)s” is not possible: members have registered for this dialogue. "
-                    "Cancel it instead, which tells them."
-                )
-                % {"move": move.label}
+    if move.name == "back_to_draft" and _has_registrants(dialogue):
+        raise StateError(
+            _(
+                "“%(move)s” is not possible: members have registered for this dialogue. "
+                "Cancel it instead, which tells them."
             )
+            % {"move": move.label}
+        )
 
 
 def move_dialogue(dialogue: Dialogue, move_name: str, *, actor) -> Dialogue:

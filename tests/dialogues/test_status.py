@@ -137,9 +137,13 @@ def test_marking_as_held_waits_for_the_start(client):
     assert status_of(dialogue) == "held"
 
 
-def test_back_to_draft_is_refused_once_members_registered():
+def test_back_to_draft_is_refused_once_members_registered(client):
     dialogue = DialogueFactory()
     RegistrationFactory(dialogue=dialogue)
+    client.force_login(EditorFactory())
+    assert buttons(client.get(change_url(dialogue)).content.decode()) == [
+        "Cancel and tell the registrants…"
+    ]
 
     with pytest.raises(StateError) as error:
         move_dialogue(dialogue, "back_to_draft", actor=EditorFactory())
@@ -182,11 +186,13 @@ def test_cancelling_asks_first_then_tells_the_registrants(
     )
 
 
-def test_editing_the_form_cannot_change_the_status(client):
+def test_the_status_is_shown_above_the_form_and_not_in_it(client):
     dialogue = DialogueFactory(status=Dialogue.Status.DRAFT)
     client.force_login(EditorFactory())
     page = client.get(change_url(dialogue)).content.decode()
-    assert '<div class="readonly">Draft</div>' in page
+    panel = page.split('class="workflow dialogue-status"')[1].split("</section>")[0]
+    assert "<strong>Draft</strong>" in panel
+    assert 'name="status"' not in page and "field-status" not in page
 
 
 def test_the_list_action_cancels_what_it_may_and_says_what_it_may_not(client):
