@@ -134,12 +134,12 @@ class AuditEntry(models.Model):
         for name in dict.fromkeys([*self.before, *self.after]):
             label, shown = _describer(model, name)
             old, new = self.before.get(name), self.after.get(name)
-            if name not in self.after:
-                parts.append(f"{label}: {shown(old)} → –")
-            elif old is None or old == self.after.get(name):
+            if name in self.after and (old is None or old == new):
                 parts.append(f"{label}: {shown(new)}")
             else:
-                parts.append(f"{label}: {shown(old)} → {shown(new)}")
+                # The arrow points the way the reader reads (← in Arabic).
+                change = _("%(before)s → %(after)s") % {"before": shown(old), "after": shown(new)}
+                parts.append(f"{label}: {change}")
         return "; ".join(parts)
 
 

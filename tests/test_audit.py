@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from a4ep_portal.models import AuditEntry
 from dialogues.services import (
@@ -287,3 +287,15 @@ def test_the_publishing_history_moves_into_the_log():
         {"state": "approved"},
         "Looks good",
     )
+
+
+def test_before_and_after_read_in_the_readers_language():
+    dialogue = DialogueFactory(capacity=2)
+    change_capacity(dialogue, 4, actor=EditorFactory())
+    entry = AuditEntry.objects.about(dialogue).get()
+
+    assert entry.change_summary() == "capacity: 2 → 4"
+    with translation.override("ar"):
+        # The arrow points the way Arabic reads.
+        assert entry.change_summary() == "السعة: 2 ← 4"
+        assert entry.action_label == "تغيّرت السعة"
