@@ -120,7 +120,7 @@ def test_organisers_read_the_log_filtered_and_searched_but_never_change_it(clien
 
     page = visible_text(client.get(LOG).content.decode())
     assert "Submitted for review" in page and "Localisation paper" in page
-    assert f"#{question.pk} · {question.dialogue}" in page
+    assert f"#{question.pk} · {question.dialogue.slug}" in page
     approved = visible_text(client.get(LOG, {"action": "approve"}).content.decode())
     assert "Localisation paper" not in approved and f"#{question.pk}" in approved
     searched = visible_text(client.get(LOG, {"q": "Localisation"}).content.decode())
@@ -178,8 +178,8 @@ def test_the_members_data_download_holds_what_they_did_and_what_was_done_to_thei
         (e["action"], e["by_you"], e["about_you"], e["after"], e["object"])
         for e in data["audit_log"]
     ] == [
-        ("register", True, True, {"status": "pending"}, f"#{mine.pk} · {dialogue}"),
-        ("approve", False, True, {"status": "confirmed"}, f"#{mine.pk} · {dialogue}"),
+        ("register", True, True, {"status": "pending"}, f"#{mine.pk} · {dialogue.slug}"),
+        ("approve", False, True, {"status": "confirmed"}, f"#{mine.pk} · {dialogue.slug}"),
     ]
 
 

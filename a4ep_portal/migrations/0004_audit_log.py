@@ -21,7 +21,7 @@ def _describe(apps, content_type, object_id) -> str:
     if item is None:
         return f"#{object_id}"
     if content_type.model == "registration":
-        return f"#{object_id} · {item.dialogue.title}"[:200]
+        return f"#{object_id} · {item.dialogue.slug}"[:200]
     for name in ("title", "subject"):
         if getattr(item, name, ""):
             return str(getattr(item, name))[:200]

@@ -507,8 +507,9 @@ class Registration(models.Model):
         return f"{self.member or _('deleted member')} · {self.dialogue}"
 
     def audit_repr(self) -> str:
-        """How the audit log names it: never by the member (see docs/organising.md)."""
-        return f"#{self.pk} · {self.dialogue}"
+        """How the audit log names it: by number and its dialogue's slug (which registering
+        has loaded already), never by the member (see docs/organising.md)."""
+        return f"#{self.pk} · {self.dialogue.slug}"
 
     def is_confirmed(self) -> bool:
         return self.status == self.Status.CONFIRMED

@@ -95,7 +95,7 @@ class Question(models.Model):
 
     def audit_repr(self) -> str:
         """How the audit log names it: not by its text, which a member wrote."""
-        return f"#{self.pk} · {self.dialogue}"
+        return f"#{self.pk} · {self.dialogue.slug}"
 
     def is_approved(self) -> bool:
         return self.status == self.Status.APPROVED

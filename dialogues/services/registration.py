@@ -416,7 +416,7 @@ def mark_attendance(registrations: Iterable[Registration], *, attended: bool, ac
             .filter(pk__in=ids, status=Registration.Status.CONFIRMED)
             .exclude(attended=attended)
             .select_related("dialogue")
-            .only("pk", "member_id", "dialogue__title")
+            .only("pk", "member_id", "dialogue__slug")
         )
         changed = Registration.objects.filter(pk__in=[r.pk for r in marked]).update(
             attended=attended

@@ -155,7 +155,7 @@ def test_each_decision_leaves_an_audit_row(dialogue):
         (b.pk, editor, "decline", {"status": "pending"}, {"status": "declined"}),
     ]
     # Each names the registration by number and dialogue, never by the member.
-    assert {r.object_repr for r in rows} == {f"#{a.pk} · {dialogue}", f"#{b.pk} · {dialogue}"}
+    assert {r.object_repr for r in rows} == {f"#{a.pk} · closed-door", f"#{b.pk} · closed-door"}
     assert [r.subject for r in rows] == [a.member, b.member, a.member, b.member]
 
 
