@@ -51,6 +51,8 @@ ACTIONS = {
     "mark_absent": _("Marked as absent"),
     "choose_breakout_group": _("Breakout group chosen"),
     # Questions and topic proposals.
+    "ask": _("Question asked"),
+    "propose": _("Topic proposed"),
     "hide": _("Hidden"),
     "merge": _("Merged"),
     "choose": _("Chosen"),

@@ -13,6 +13,7 @@ from a4ep_portal.models import AuditEntry
 from dialogues.services import (
     RegistrationDetails,
     approve_questions,
+    ask_question,
     approve_registrations,
     auto_assign_breakout_groups,
     cancel_registration,
@@ -199,9 +200,7 @@ def test_the_log_keeps_no_personal_detail_that_retention_forgets(settings):
         user.member,
         RegistrationDetails(organisation_name="Coast Trust", role="Lead", needs="Captions"),
     )
-    question = QuestionFactory(
-        dialogue=dialogue, member=user.member, text="Who funds us?", status="pending"
-    )
+    question = ask_question(dialogue, user.member, "Who funds us?")
     approve_questions([question], actor=EditorFactory())
     mark_attendance([registration], attended=True, actor=EditorFactory())
     type(dialogue).objects.filter(pk=dialogue.pk).update(
@@ -210,6 +209,10 @@ def test_the_log_keeps_no_personal_detail_that_retention_forgets(settings):
 
     assert forget_registration_details() == 1
 
+    assert [e.action for e in AuditEntry.objects.about(question).order_by("pk")] == [
+        "ask",
+        "approve",
+    ]
     text = _log_text()
     for detail in ("Mariam", "Odhiambo", "mariam@example.org", "Coast Trust", "Lead", "Captions"):
         assert detail not in text

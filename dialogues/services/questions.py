@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
+from a4ep_portal.audit import log_action
 from a4ep_portal.states import change_state
 from members.models import Member
 
@@ -76,9 +77,18 @@ def ask_question(
         raise ParticipationError(_("Pick an agenda item of this dialogue."))
     if speaker is not None and not dialogue.speaker_roles.filter(speaker=speaker).exists():
         raise ParticipationError(_("Pick a speaker of this dialogue."))
-    return Question.objects.create(
+    question = Question.objects.create(
         dialogue=dialogue, member=member, text=text, speaker=speaker, session=session
     )
+    # Its text stays out of the log (a member wrote it): the status is enough.
+    log_action(
+        question,
+        "ask",
+        actor=member.user_id,
+        after={"status": question.status},
+        subject=member,
+    )
+    return question
 
 
 def _move(questions: Iterable[Question], to: str, *, actor, action: str, **changes) -> int:

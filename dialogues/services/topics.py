@@ -20,9 +20,17 @@ def propose_topic(member: Member, *, title: str, why: str, region: str) -> Topic
     title, why = clean_question_text(title), clean_question_text(why)
     if not title or not why:
         raise ParticipationError(_("Please give the topic and why it matters."))
-    return TopicProposal.objects.create(
+    proposal = TopicProposal.objects.create(
         member=member, title=title[:200], why=why[:2000], region=region
     )
+    log_action(
+        proposal,
+        "propose",
+        actor=member.user_id,
+        after={"status": proposal.status},
+        subject=member,
+    )
+    return proposal
 
 
 def vote_for_topic(proposal: TopicProposal, member: Member) -> TopicVote:
