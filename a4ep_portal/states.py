@@ -13,7 +13,6 @@ send path whose queries are measured. members.models.Delivery.TRANSITIONS lists 
 """
 
 from django.db import models
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from .audit import action_label, log_action
@@ -28,11 +27,6 @@ def _label(obj: models.Model, field: str, value) -> str:
         return _("new")
     choices = dict(obj._meta.get_field(field).flatchoices)
     return str(choices.get(value, value))
-
-
-def allowed_targets(obj: models.Model, field: str = "status") -> set:
-    current = getattr(obj, field) or None
-    return set(type(obj).TRANSITIONS.get(current, ()))
 
 
 def check_state_move(
@@ -96,7 +90,3 @@ def change_state(
         note=note,
     )
     return obj
-
-
-def state_name(obj: models.Model, field: str = "status") -> str:
-    return capfirst(_label(obj, field, getattr(obj, field)))

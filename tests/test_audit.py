@@ -13,8 +13,8 @@ from a4ep_portal.models import AuditEntry
 from dialogues.services import (
     RegistrationDetails,
     approve_questions,
-    ask_question,
     approve_registrations,
+    ask_question,
     auto_assign_breakout_groups,
     cancel_registration,
     change_capacity,
