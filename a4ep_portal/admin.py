@@ -3,25 +3,31 @@ moves the user may make as buttons. The app's services do the work."""
 
 from django.contrib import admin, messages
 from django.contrib.contenttypes.admin import GenericTabularInline
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.http import urlencode
+from django.utils.text import capfirst
 from django.utils.timezone import get_current_timezone_name
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
-from .models import WorkflowEvent
+from .audit import action_choices
+from .models import AuditEntry
 from .workflow import MOVES, WorkflowError, allowed_moves, check_move
 
 
-class WorkflowEventInline(GenericTabularInline):
-    model = WorkflowEvent
+class AuditEntryInline(GenericTabularInline):
+    """The object's history, from the one audit log, on its change page."""
+
+    model = AuditEntry
     ct_field = "content_type"
     ct_fk_field = "object_id"
-    fields = ["at", "actor", "move", "from_state", "to_state", "note"]
+    fields = ["at", "actor", "action_label", "change_summary", "note"]
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -32,6 +38,20 @@ class WorkflowEventInline(GenericTabularInline):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return True  # whoever may see the object sees its history
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor", "content_type")
+
+    @admin.display(description=_("action"))
+    def action_label(self, entry: AuditEntry) -> str:
+        return entry.action_label
+
+    @admin.display(description=_("before → after"))
+    def change_summary(self, entry: AuditEntry) -> str:
+        return format_html("<bdi>{}</bdi>", entry.change_summary())
 
 
 def _normalised(value):
@@ -219,7 +239,7 @@ class WorkflowAdminMixin:
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)
         inline_changed = any(
-            formset.has_changed() for formset in formsets if formset.model is not WorkflowEvent
+            formset.has_changed() for formset in formsets if formset.model is not AuditEntry
         )
         if inline_changed:
             request._workflow_edited = True
@@ -227,14 +247,90 @@ class WorkflowAdminMixin:
             type(self).note_service(form.instance, actor=request.user)
 
 
-@admin.register(WorkflowEvent)
-class WorkflowEventAdmin(admin.ModelAdmin):
-    """The whole publishing history, read-only: rows are written by the workflow only."""
+class AuditedAdminMixin:
+    """Mix into the ModelAdmin of an object whose actions are logged: its History page (the
+    button at the top of its change page) shows the object's entries of the audit log above
+    the admin's own record of form edits, and links to them in the whole log."""
 
-    list_display = ["at", "content_type", "item", "move", "from_state", "to_state", "actor"]
-    list_filter = ["move", "to_state", "content_type"]
+    object_history_template = "admin/audit_object_history.html"
+
+    def history_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, object_id)
+        context = dict(extra_context or {})
+        if obj is not None:
+            context["audit_entries"] = AuditEntry.objects.about(obj).select_related(
+                "actor", "content_type"
+            )
+            content_type = ContentType.objects.get_for_model(obj, for_concrete_model=False)
+            context["audit_log_url"] = (
+                reverse("admin:a4ep_portal_auditentry_changelist")
+                + "?"
+                + urlencode({"content_type__id__exact": content_type.pk, "object_id": obj.pk})
+            )
+        return super().history_view(request, object_id, context)
+
+
+class ActorFilter(admin.RelatedOnlyFieldListFilter):
+    def __init__(self, field, request, params, model, model_admin, field_path):
+        super().__init__(field, request, params, model, model_admin, field_path)
+        self.title = _("who")
+
+
+class ActionFilter(admin.SimpleListFilter):
+    title = _("action")
+    parameter_name = "action"
+
+    def lookups(self, request, model_admin):
+        return action_choices()
+
+    def queryset(self, request, queryset):
+        return queryset.filter(action=self.value()) if self.value() else queryset
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """The whole log, read-only: rows are written by the services only, and nobody may change
+    or delete them (not even superusers, through the admin)."""
+
+    list_display = ["at", "action_label", "described", "change_summary", "actor"]
+    list_display_links = None
+    list_filter = [
+        ActionFilter,
+        ("actor", ActorFilter),
+        ("content_type", admin.RelatedOnlyFieldListFilter),
+        "at",
+    ]
     list_select_related = ["content_type", "actor"]
+    search_fields = ["object_repr", "action", "note", "actor__email"]
     date_hierarchy = "at"
+    readonly_fields = [
+        "at",
+        "actor",
+        "action",
+        "content_type",
+        "object_id",
+        "object_repr",
+        "subject",
+        "before",
+        "after",
+        "note",
+    ]
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
+    @admin.display(description=_("action"), ordering="action")
+    def action_label(self, entry: AuditEntry) -> str:
+        return entry.action_label
+
+    @admin.display(description=_("object"), ordering="object_repr")
+    def described(self, entry: AuditEntry) -> str:
+        # Titles are typed in any language: each keeps its own direction.
+        return format_html("{}: <bdi>{}</bdi>", capfirst(entry.kind_label()), entry.object_repr)
+
+    @admin.display(description=_("before → after"))
+    def change_summary(self, entry: AuditEntry) -> str:
+        return format_html("<bdi>{}</bdi>", entry.change_summary())
 
     def has_add_permission(self, request) -> bool:
         return False

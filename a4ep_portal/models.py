@@ -1,9 +1,11 @@
-"""What every app's publishable items share: the workflow fields and the audit trail."""
+"""What every app shares: the publishable items' workflow fields, and the one audit log."""
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .workflow import State
@@ -49,14 +51,24 @@ class PublishableModel(models.Model):
         abstract = True
 
 
-class WorkflowEvent(models.Model):
-    """One move of one item: who, when, from which state to which, and why."""
+class AuditEntryQuerySet(models.QuerySet):
+    def about(self, obj: models.Model) -> "AuditEntryQuerySet":
+        """The entries of one object (its history)."""
+        return self.filter(
+            content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
+            object_id=obj.pk,
+        )
 
-    content_type = models.ForeignKey(
-        ContentType, on_delete=models.CASCADE, verbose_name=_("kind of item")
-    )
-    object_id = models.PositiveBigIntegerField(_("item id"))
-    item = GenericForeignKey("content_type", "object_id")
+    def concerning(self, user, member) -> "AuditEntryQuerySet":
+        """What the user did, and what was done to the member's things (their data download)."""
+        return self.filter(models.Q(actor=user) | models.Q(subject=member))
+
+
+class AuditEntry(models.Model):
+    """One state-changing action of an organiser, a member or the system: who, what, on which
+    object, before and after, when. Written by the services only (a4ep_portal.audit)."""
+
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -64,19 +76,90 @@ class WorkflowEvent(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("by"),
-        help_text=_("Empty for the scheduler."),
+        help_text=_("Empty for the system (the scheduler, a worker) or a deleted account."),
     )
-    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
-    move = models.CharField(_("move"), max_length=20)
-    from_state = models.CharField(_("from"), max_length=20, choices=State.choices)
-    to_state = models.CharField(_("to"), max_length=20, choices=State.choices)
+    action = models.CharField(_("action"), max_length=40, db_index=True)
+    content_type = models.ForeignKey(
+        ContentType,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name=_("kind of object"),
+    )
+    object_id = models.PositiveBigIntegerField(_("object id"), null=True, blank=True)
+    target = GenericForeignKey("content_type", "object_id")
+    # Kept when the object is deleted. Never a name or an address (see docs/organising.md).
+    object_repr = models.CharField(_("object"), max_length=200)
+    # The member the action concerns (a registrant, the asker of a question), for their data
+    # download; emptied with their account.
+    subject = models.ForeignKey(
+        "members.Member",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("concerning"),
+    )
+    before = models.JSONField(_("before"), default=dict, blank=True)
+    after = models.JSONField(_("after"), default=dict, blank=True)
     note = models.TextField(_("note"), blank=True)
+
+    objects = AuditEntryQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at", "-pk"]
         indexes = [models.Index(fields=["content_type", "object_id"])]
-        verbose_name = _("workflow event")
-        verbose_name_plural = _("workflow history")
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log entries")
 
     def __str__(self) -> str:
-        return f"{self.get_from_state_display()} → {self.get_to_state_display()}"
+        return f"{self.action_label} · {self.object_repr}"
+
+    @property
+    def action_label(self) -> str:
+        from .audit import action_label
+
+        return action_label(self.action)
+
+    def kind_label(self) -> str:
+        """What kind of object it is, in the reader's language ("registration")."""
+        model = self.content_type.model_class() if self.content_type_id else None
+        return str(model._meta.verbose_name) if model else ""
+
+    def change_summary(self) -> str:
+        """Before → after in one line, in the reader's language where the field has a name
+        and its states labels: "status: Waiting for approval → Confirmed"."""
+        model = self.content_type.model_class() if self.content_type_id else None
+        parts = []
+        for name in dict.fromkeys([*self.before, *self.after]):
+            label, shown = _describer(model, name)
+            old, new = self.before.get(name), self.after.get(name)
+            if name in self.after and (old is None or old == new):
+                parts.append(f"{label}: {shown(new)}")
+            else:
+                # The arrow points the way the reader reads (← in Arabic).
+                change = _("%(before)s → %(after)s") % {"before": shown(old), "after": shown(new)}
+                parts.append(f"{label}: {change}")
+        return "; ".join(parts)
+
+
+def _describer(model, name: str):
+    """The field's name and a function that shows one of its values."""
+    try:
+        field = model._meta.get_field(name.removesuffix("_id")) if model else None
+    except FieldDoesNotExist:
+        field = None
+    choices = dict(field.flatchoices) if field is not None and field.choices else {}
+
+    def shown(value) -> str:
+        if value is None or value == "":
+            return "–"
+        if isinstance(value, bool):
+            return str(_("yes") if value else _("no"))
+        if isinstance(value, list):
+            return ", ".join(str(v) for v in value) or "–"
+        if isinstance(value, dict):
+            return "; ".join(f"{k}: {shown(v)}" for k, v in value.items())
+        return str(choices.get(value, value))
+
+    return (str(field.verbose_name) if field is not None else name.replace("_", " ")), shown

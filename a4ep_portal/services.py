@@ -5,12 +5,12 @@ in the same transaction."""
 from collections.abc import Callable
 from datetime import datetime
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import PublishableModel, WorkflowEvent
+from .audit import log_action
+from .models import AuditEntry, PublishableModel
 from .workflow import MOVES, State, WorkflowError, check_move
 
 Effect = Callable[[PublishableModel, str, object], None]
@@ -58,14 +58,14 @@ def move_item(
 
 def record_event(
     item: PublishableModel, move_name: str, from_state: str, to_state: str, *, actor, note=""
-) -> WorkflowEvent:
-    return WorkflowEvent.objects.create(
-        content_type=ContentType.objects.get_for_model(item),
-        object_id=item.pk,
+) -> AuditEntry:
+    """The audit row of a workflow move (the one log, a4ep_portal.audit)."""
+    return log_action(
+        item,
+        move_name,
         actor=actor,
-        move=move_name,
-        from_state=from_state,
-        to_state=to_state,
+        before={"state": str(from_state)},
+        after={"state": str(to_state)},
         note=note,
     )
 

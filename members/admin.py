@@ -21,7 +21,12 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 from modeltranslation.admin import TranslationAdmin
 
-from a4ep_portal.admin import WorkflowAdminMixin, WorkflowEventInline, changed_fields
+from a4ep_portal.admin import (
+    AuditedAdminMixin,
+    AuditEntryInline,
+    WorkflowAdminMixin,
+    changed_fields,
+)
 from a4ep_portal.languages import in_every_language
 from a4ep_portal.middleware import keep_uncompressed
 from a4ep_portal.services import record_edit
@@ -213,7 +218,7 @@ def _move(mailing: Mailing, move: str, *, actor, note: str = "") -> Mailing:
 
 
 @admin.register(Mailing)
-class MailingAdmin(WorkflowAdminMixin, TranslationAdmin):
+class MailingAdmin(AuditedAdminMixin, WorkflowAdminMixin, TranslationAdmin):
     """Mailings with their deliveries counted per status. Editors draft and submit, anyone
     with access previews and mails themselves a test, publishers approve (which sends, or
     schedules for "send at"); members.services does the work. The subject and text are
@@ -225,7 +230,7 @@ class MailingAdmin(WorkflowAdminMixin, TranslationAdmin):
     note_service = staticmethod(lambda mailing, *, actor: record_edit(mailing, actor=actor))
     move_service = staticmethod(_move)
     confirm_moves = frozenset({"approve", "publish"})  # both send, or schedule sending
-    inlines = [WorkflowEventInline]
+    inlines = [AuditEntryInline]
     # One "sent" column (when); the deliveries column counts what became of each message.
     list_display = ["subject", "kind", "audience", "state", "sent_at", "deliveries"]
     list_filter = [kind_filter(CURATED_KINDS), "state", "audience"]

@@ -437,6 +437,18 @@ class Delivery(models.Model):
         FAILED = "failed", _("Failed")
         SKIPPED = "skipped", _("Skipped")
 
+    # The moves the outbox makes (members.services.outbox), each a conditional UPDATE
+    # (`... WHERE status = <from>`) rather than a4ep_portal.states.change_state: they run in
+    # bulk on the measured send path, and the WHERE is the check. None: a new delivery.
+    TRANSITIONS = {
+        None: {Status.QUEUED, Status.SKIPPED},
+        Status.QUEUED: {Status.SENDING, Status.FAILED},  # claimed; or given up on
+        Status.SENDING: {Status.SENT, Status.FAILED, Status.SKIPPED, Status.QUEUED},
+        Status.SENT: set(),
+        Status.FAILED: {Status.QUEUED},  # an organiser's "retry failed" (logged)
+        Status.SKIPPED: set(),
+    }
+
     mailing = models.ForeignKey(
         Mailing, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("mailing")
     )

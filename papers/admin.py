@@ -4,7 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
-from a4ep_portal.admin import WorkflowAdminMixin, WorkflowEventInline
+from a4ep_portal.admin import AuditedAdminMixin, AuditEntryInline, WorkflowAdminMixin
 from a4ep_portal.languages import in_every_language
 
 from . import admin_home, services  # noqa: F401  (admin_home: the home sections)
@@ -73,7 +73,7 @@ class CaptionInline(admin.TabularInline):
 
 
 @admin.register(Paper)
-class PaperAdmin(WorkflowAdminMixin, TranslationAdmin):
+class PaperAdmin(AuditedAdminMixin, WorkflowAdminMixin, TranslationAdmin):
     save_service = services.save_item
     note_service = services.note_edit
     move_service = services.move_paper
@@ -87,7 +87,7 @@ class PaperAdmin(WorkflowAdminMixin, TranslationAdmin):
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["dialogue", "speakers", "organisations", "translation_of"]
     readonly_fields = ["state", "submitted_by", "last_edited_by", "first_published_at"]
-    inlines = [PaperVersionInline, WorkflowEventInline]
+    inlines = [PaperVersionInline, AuditEntryInline]
     fieldsets = (
         (None, {"fields": ["title", "slug", "kind", "dialogue", "language", "translation_of"]}),
         (
@@ -113,7 +113,7 @@ class PaperAdmin(WorkflowAdminMixin, TranslationAdmin):
 
 
 @admin.register(Recording)
-class RecordingAdmin(WorkflowAdminMixin, TranslationAdmin):
+class RecordingAdmin(AuditedAdminMixin, WorkflowAdminMixin, TranslationAdmin):
     save_service = services.save_item
     note_service = services.note_edit
     move_service = services.move_recording
@@ -127,7 +127,7 @@ class RecordingAdmin(WorkflowAdminMixin, TranslationAdmin):
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["dialogue"]
     readonly_fields = ["state", "submitted_by", "last_edited_by", "first_published_at"]
-    inlines = [CaptionInline, RecordingVersionInline, WorkflowEventInline]
+    inlines = [CaptionInline, RecordingVersionInline, AuditEntryInline]
     fieldsets = (
         (None, {"fields": ["title", "slug", "dialogue", "language"]}),
         (_("Content"), {"fields": ["video_url", "audio", "duration", "transcript"]}),

@@ -10,7 +10,7 @@ EDITOR_PERMISSIONS = [
     ("papers", "caption", ("view", "add", "change", "delete")),
     ("papers", "paperversion", ("view",)),
     ("papers", "recordingversion", ("view",)),
-    ("a4ep_portal", "workflowevent", ("view",)),
+    ("a4ep_portal", "auditentry", ("view",)),
 ]
 PUBLISHER_PERMISSIONS = [
     ("papers", "paper", ("publish",)),

@@ -24,8 +24,10 @@ from django.views.decorators.http import require_POST
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
 from a4ep_portal.access import organiser_may
+from a4ep_portal.admin import AuditedAdminMixin
 from a4ep_portal.languages import in_every_language
 from a4ep_portal.middleware import keep_uncompressed
+from a4ep_portal.states import StateError, check_state_move
 from members.forms import TimeZoneField
 from members.services import MailingError
 from members.timezones import valid_zone
@@ -47,12 +49,13 @@ from ..services import (
     RegistrationError,
     approve_registrations,
     auto_assign_breakout_groups,
-    cancel_dialogue,
     cancel_registration,
     change_capacity,
     decline_registrations,
+    dialogue_moves,
     draft_invitation,
     mark_attendance,
+    move_dialogue,
     preview_attendance,
     read_participant_report,
     record_attendance_from_report,
@@ -191,7 +194,7 @@ def times_elsewhere(dialogue: Dialogue) -> list[str]:
 
 
 @admin.register(Dialogue)
-class DialogueAdmin(TranslationAdmin):
+class DialogueAdmin(AuditedAdminMixin, TranslationAdmin):
     # The series is a filter, not a column, so that the list fits a 1,280 px screen.
     list_display = [
         "title",
@@ -216,9 +219,11 @@ class DialogueAdmin(TranslationAdmin):
         css = {"all": ["css/admin.css"]}
         js = ["js/admin-times.js"]
 
+    # The status is not in the form: the panel above it shows it, and its buttons change it
+    # (dialogues.services.status).
     readonly_fields = ["times_elsewhere", "waiting_for_date"]
     fieldsets = (
-        (None, {"fields": ["series", "number", "title", "slug", "question", "status"]}),
+        (None, {"fields": ["series", "number", "title", "slug", "question"]}),
         (
             _("When and where"),
             {
@@ -339,8 +344,10 @@ class DialogueAdmin(TranslationAdmin):
     def get_urls(self):
         view = self.admin_site.admin_view(require_POST(self.invite_view))
         attendance = self.admin_site.admin_view(self.attendance_view)
+        status = self.admin_site.admin_view(self.status_view)
         return [
             path("<path:object_id>/invite/", view, name="dialogues_dialogue_invite"),
+            path("<path:object_id>/status/", status, name="dialogues_dialogue_status"),
             path("<path:object_id>/attendance/", attendance, name="dialogues_dialogue_attendance"),
             *super().get_urls(),
         ]
@@ -382,6 +389,60 @@ class DialogueAdmin(TranslationAdmin):
                 )
         context["form"] = form
         return TemplateResponse(request, "admin/dialogues/dialogue/attendance.html", context)
+
+    def status_view(self, request, object_id):
+        """A status move (POST), or the page that confirms cancelling (GET): cancelling mails
+        every registrant, so it is never one click away."""
+        dialogue = get_object_or_404(Dialogue, pk=object_id)
+        if not self.has_change_permission(request, dialogue):
+            raise PermissionDenied
+        change_page = reverse("admin:dialogues_dialogue_change", args=[dialogue.pk])
+        move = request.POST.get("move") or request.GET.get("move", "")
+        confirming = move == "cancel" and request.POST.get("confirmed") != "yes"
+        if request.method == "POST" and not confirming:
+            try:
+                move_dialogue(dialogue, move, actor=request.user)
+            except StateError as error:
+                self.message_user(request, str(error), messages.ERROR)
+            else:
+                dialogue.refresh_from_db()
+                self.message_user(
+                    request,
+                    _("“%(dialogue)s” is now %(status)s.")
+                    % {"dialogue": dialogue, "status": dialogue.get_status_display().lower()},
+                    messages.SUCCESS,
+                )
+            return redirect(change_page)
+        if move != "cancel":
+            return redirect(change_page)
+        try:
+            check_state_move(dialogue, Dialogue.Status.CANCELLED, action="cancel")
+        except StateError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return redirect(change_page)
+        told = dialogue.registrations.filter(
+            status__in=[
+                Registration.Status.CONFIRMED,
+                Registration.Status.WAITLISTED,
+                Registration.Status.PENDING,
+            ]
+        ).count()
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": dialogue,
+            "title": _("Cancel “%(dialogue)s”?") % {"dialogue": dialogue},
+            "told": told,
+            "change_url": change_page,
+        }
+        return TemplateResponse(request, "admin/dialogues/dialogue/cancel.html", context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        dialogue = self.get_object(request, object_id)
+        if dialogue is not None and self.has_change_permission(request, dialogue):
+            extra_context["status_moves"] = dialogue_moves(dialogue, request.user)
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def invite_view(self, request, object_id):
         """Create an invitation: a draft invitation, opened for editing."""
@@ -484,8 +545,9 @@ class DialogueAdmin(TranslationAdmin):
             self.message_user(request, message, messages.WARNING if left else messages.SUCCESS)
 
     def save_model(self, request, obj: Dialogue, form, change: bool) -> None:
-        # Capacity and cancellation go through the services, which promote from the waiting
-        # list and tell registrants; the rest of the form saves as usual.
+        # Capacity goes through its service, which promotes from the waiting list; the status
+        # is not in the form (its buttons call dialogues.services.status); the rest of the
+        # form saves as usual.
         if not change:
             super().save_model(request, obj, form, change)
             return
@@ -505,17 +567,12 @@ class DialogueAdmin(TranslationAdmin):
             )
 
     def _save_change(self, request, obj: Dialogue, form, change: bool) -> None:
-        stored = Dialogue.objects.only("capacity", "status").get(pk=obj.pk)
+        stored = Dialogue.objects.only("capacity").get(pk=obj.pk)
         wanted_capacity = obj.capacity
-        cancelling = obj.status == Dialogue.Status.CANCELLED != stored.status
         obj.capacity = stored.capacity
-        if cancelling:
-            obj.status = stored.status
         super().save_model(request, obj, form, change)
         if wanted_capacity != stored.capacity:
             change_capacity(obj, wanted_capacity, actor=request.user)
-        if cancelling:
-            cancel_dialogue(obj, actor=request.user)
         obj.refresh_from_db()
 
     @admin.action(description=_("Cancel the selected dialogues and tell their registrants"))
@@ -523,9 +580,18 @@ class DialogueAdmin(TranslationAdmin):
         if not request.user.has_perm("dialogues.change_dialogue"):
             self.message_user(request, _("You may not cancel dialogues."), messages.ERROR)
             return
+        cancelled = 0
         for dialogue in queryset:
-            cancel_dialogue(dialogue, actor=request.user)
-        self.message_user(request, _("Cancelled; registrants are being told."), messages.SUCCESS)
+            try:
+                move_dialogue(dialogue, "cancel", actor=request.user)
+            except StateError as error:
+                self.message_user(request, f"{dialogue}: {error}", messages.ERROR)
+            else:
+                cancelled += 1
+        if cancelled:
+            self.message_user(
+                request, _("Cancelled; registrants are being told."), messages.SUCCESS
+            )
 
 
 @admin.register(Speaker)
@@ -558,7 +624,7 @@ CSV_COLUMNS = [
 
 
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
+class RegistrationAdmin(AuditedAdminMixin, admin.ModelAdmin):
     # What organisers look for first comes first, so that a 1,280 px screen shows it.
     list_display = [
         "member_name",

@@ -11,6 +11,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from a4ep_portal.admin import AuditedAdminMixin
+
 from ..models import BreakoutGroup, Dialogue, Feedback, Question, Session, TopicProposal
 from ..services import (
     ParticipationError,
@@ -40,7 +42,7 @@ class BreakoutGroupInline(admin.TabularInline):
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["text", "dialogue", "status", "asked_by", "votes", "created_at"]
     list_filter = ["status", "dialogue"]
     list_select_related = ["dialogue", "member__user", "member__organisation"]
@@ -180,7 +182,7 @@ class BreakoutGroupAdmin(admin.ModelAdmin):
 
 
 @admin.register(TopicProposal)
-class TopicProposalAdmin(admin.ModelAdmin):
+class TopicProposalAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["title", "region", "status", "votes", "dialogue", "public_votes", "created_at"]
     list_filter = ["status", "region"]
     list_select_related = ["dialogue"]

@@ -69,6 +69,16 @@ class Dialogue(models.Model):
         HELD = "held", _("Held")
         CANCELLED = "cancelled", _("Cancelled")
 
+    # Every move of a dialogue's status, checked in one place (a4ep_portal.states.change_state)
+    # and made by dialogues.services.status (cancelling by cancel_dialogue, which tells the
+    # registrants). The move names and their labels are in DIALOGUE_MOVES there.
+    TRANSITIONS = {
+        Status.DRAFT: {Status.ANNOUNCED, Status.CANCELLED},
+        Status.ANNOUNCED: {Status.DRAFT, Status.HELD, Status.CANCELLED},
+        Status.HELD: set(),
+        Status.CANCELLED: set(),
+    }
+
     class Format(models.TextChoices):
         ONLINE = "online", _("Online")
         IN_PERSON = "in_person", _("In person")
@@ -489,15 +499,16 @@ class Registration(models.Model):
         DECLINED = "declined", pgettext_lazy("registration", "Declined")
         CANCELLED = "cancelled", pgettext_lazy("registration", "Cancelled")
 
-    # The moves an organiser makes on a registration of a dialogue that requires approval;
-    # checked in one place (services.registration.check_registration_move). Registering,
-    # cancelling and the waiting list keep their own rules there.
+    # Every move of a registration, checked in one place (a4ep_portal.states.change_state);
+    # None: the states a new registration starts in. Registering again after cancelling reuses
+    # the row; a declined registrant stays declined.
     TRANSITIONS = {
+        None: {Status.PENDING, Status.CONFIRMED, Status.WAITLISTED},
         Status.PENDING: {Status.CONFIRMED, Status.WAITLISTED, Status.DECLINED, Status.CANCELLED},
         Status.CONFIRMED: {Status.CANCELLED},
         Status.WAITLISTED: {Status.CONFIRMED, Status.CANCELLED},
         Status.DECLINED: set(),
-        Status.CANCELLED: set(),
+        Status.CANCELLED: {Status.PENDING, Status.CONFIRMED, Status.WAITLISTED},
     }
 
     class Language(models.TextChoices):
@@ -566,6 +577,11 @@ class Registration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member or _('deleted member')} · {self.dialogue}"
+
+    def audit_repr(self) -> str:
+        """How the audit log names it: by number and its dialogue's slug (which registering
+        has loaded already), never by the member (see docs/organising.md)."""
+        return f"#{self.pk} · {self.dialogue.slug}"
 
     def is_confirmed(self) -> bool:
         return self.status == self.Status.CONFIRMED

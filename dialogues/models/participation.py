@@ -25,7 +25,7 @@ class Question(models.Model):
         HIDDEN = "hidden", _("Hidden")
         MERGED = "merged", _("Merged into another question")
 
-    # The moves a moderator may make; checked in one place (services.questions).
+    # The moves a moderator may make; checked in one place (a4ep_portal.states.change_state).
     TRANSITIONS = {
         Status.PENDING: {Status.APPROVED, Status.HIDDEN, Status.MERGED},
         Status.APPROVED: {Status.HIDDEN, Status.MERGED},
@@ -92,6 +92,10 @@ class Question(models.Model):
 
     def __str__(self) -> str:
         return self.text if len(self.text) <= 80 else self.text[:79] + "…"
+
+    def audit_repr(self) -> str:
+        """How the audit log names it: not by its text, which a member wrote."""
+        return f"#{self.pk} · {self.dialogue.slug}"
 
     def is_approved(self) -> bool:
         return self.status == self.Status.APPROVED
@@ -167,6 +171,7 @@ class TopicProposal(models.Model):
         MERGED = "merged", _("Merged into another proposal")
         DECLINED = "declined", _("Declined")
 
+    # The moves organisers make; checked in one place (a4ep_portal.states.change_state).
     TRANSITIONS = {
         Status.OPEN: {Status.CHOSEN, Status.MERGED, Status.DECLINED},
         Status.CHOSEN: {Status.OPEN},

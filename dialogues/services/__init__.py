@@ -40,7 +40,6 @@ from .registration import (
     cancel_dialogue,
     cancel_registration,
     change_capacity,
-    check_registration_move,
     confirmed_registrants,
     decline_registrations,
     erase_registration_details,
@@ -51,6 +50,7 @@ from .registration import (
     registration_closed_message,
     waiting_registrants,
 )
+from .status import DIALOGUE_MOVES, dialogue_moves, move_dialogue
 from .topics import (
     choose_topic,
     decline_topic,
@@ -61,6 +61,9 @@ from .topics import (
 )
 
 __all__ = [
+    "DIALOGUE_MOVES",
+    "dialogue_moves",
+    "move_dialogue",
     "AttendanceReportError",
     "preview_attendance",
     "read_participant_report",
@@ -100,7 +103,6 @@ __all__ = [
     "RegistrationError",
     "approve_registrations",
     "cancel_dialogue",
-    "check_registration_move",
     "decline_registrations",
     "cancel_registration",
     "change_capacity",

@@ -8,6 +8,8 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
+from a4ep_portal.audit import log_action
+
 from ..models import BreakoutGroup, Dialogue, Registration
 from .questions import ParticipationError
 from .registration import _lock
@@ -34,8 +36,11 @@ def groups_with_sizes(dialogue: Dialogue):
     )
 
 
-def choose_breakout_group(registration: Registration, group: BreakoutGroup) -> Registration:
-    """Put a confirmed registrant in the group of their choice, if it has room."""
+def choose_breakout_group(
+    registration: Registration, group: BreakoutGroup, *, actor=None
+) -> Registration:
+    """Put a confirmed registrant in the group of their choice, if it has room. `actor` is the
+    member's user (for the audit log)."""
     if registration.breakout_group_id == group.pk:
         return registration
     with transaction.atomic():
@@ -52,8 +57,18 @@ def choose_breakout_group(registration: Registration, group: BreakoutGroup) -> R
         size = group.registrations.confirmed().count()
         if group.capacity is not None and size >= group.capacity:
             raise ParticipationError(_("This group is full; please pick another."))
+        before = registration.breakout_group_id
         registration.breakout_group = group
+        registration.dialogue = dialogue
         registration.save(update_fields=["breakout_group"])
+        log_action(
+            registration,
+            "choose_breakout_group",
+            actor=actor,
+            before={"breakout_group": before},
+            after={"breakout_group": group.pk},
+            subject=registration.member_id,
+        )
     return registration
 
 
@@ -81,7 +96,15 @@ def auto_assign_breakout_groups(dialogue: Dialogue, *, actor) -> tuple[int, int]
             group = min(pool, key=lambda g: (g.size, g.order, g.pk))
             group.size += 1
             chosen[group.pk].append(registration.pk)
-        for group_id, ids in chosen.items():
-            if ids:
-                Registration.objects.filter(pk__in=ids).update(breakout_group_id=group_id)
+        assigned = {group_id: ids for group_id, ids in chosen.items() if ids}
+        for group_id, ids in assigned.items():
+            Registration.objects.filter(pk__in=ids).update(breakout_group_id=group_id)
+        if assigned:
+            # One row for the dialogue: which registrations went to which group.
+            log_action(
+                dialogue,
+                "assign_breakout_groups",
+                actor=actor,
+                after={"groups": {str(group_id): ids for group_id, ids in assigned.items()}},
+            )
     return sum(len(ids) for ids in chosen.values()), left

@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
+from a4ep_portal.audit import log_action
+from a4ep_portal.states import change_state
 from members.models import Member
 
 from ..models import (
@@ -75,30 +77,41 @@ def ask_question(
         raise ParticipationError(_("Pick an agenda item of this dialogue."))
     if speaker is not None and not dialogue.speaker_roles.filter(speaker=speaker).exists():
         raise ParticipationError(_("Pick a speaker of this dialogue."))
-    return Question.objects.create(
+    question = Question.objects.create(
         dialogue=dialogue, member=member, text=text, speaker=speaker, session=session
     )
+    # Its text stays out of the log (a member wrote it): the status is enough.
+    log_action(
+        question,
+        "ask",
+        actor=member.user_id,
+        after={"status": question.status},
+        subject=member,
+    )
+    return question
 
 
-def _move(questions: Iterable[Question], to: str, *, actor, **changes) -> int:
+def _move(questions: Iterable[Question], to: str, *, actor, action: str, **changes) -> int:
     """Move each question to `to` where the table allows it; return how many moved."""
     moved = 0
     now = timezone.now()
     for question in questions:
         if question.status == to:
             continue
-        allowed = Question.TRANSITIONS[Question.Status(question.status)]
-        if to not in allowed:
-            raise ParticipationError(
-                _("A question cannot go from “%(from)s” to “%(to)s”.")
-                % {"from": question.get_status_display(), "to": Question.Status(to).label}
-            )
-        question.status = to
         question.moderated_at = now
         question.moderated_by = actor
         for field, value in changes.items():
             setattr(question, field, value)
-        question.save(update_fields=["status", "moderated_at", "moderated_by", *changes])
+        change_state(
+            question,
+            to,
+            actor=actor,
+            action=action,
+            update_fields=["moderated_at", "moderated_by", *changes],
+            after={f"{field}_id": value.pk for field, value in changes.items()},
+            subject=question.member_id,
+            error=ParticipationError,
+        )
         moved += 1
     return moved
 
@@ -106,13 +119,13 @@ def _move(questions: Iterable[Question], to: str, *, actor, **changes) -> int:
 @transaction.atomic
 def approve_questions(questions: Iterable[Question], *, actor) -> int:
     """Make the questions visible to the dialogue's registrants; return how many changed."""
-    return _move(_locked(questions), Question.Status.APPROVED, actor=actor)
+    return _move(_locked(questions), Question.Status.APPROVED, actor=actor, action="approve")
 
 
 @transaction.atomic
 def hide_questions(questions: Iterable[Question], *, actor) -> int:
     """Hide the questions from everyone but organisers; return how many changed."""
-    return _move(_locked(questions), Question.Status.HIDDEN, actor=actor)
+    return _move(_locked(questions), Question.Status.HIDDEN, actor=actor, action="hide")
 
 
 @transaction.atomic
@@ -134,7 +147,7 @@ def merge_questions(duplicates: Iterable[Question], into: Question, *, actor) ->
         [QuestionVote(question=into, member_id=member_id) for member_id in sorted(voters)]
     )
     QuestionVote.objects.filter(question__in=duplicates).delete()
-    return _move(duplicates, Question.Status.MERGED, actor=actor, merged_into=into)
+    return _move(duplicates, Question.Status.MERGED, actor=actor, action="merge", merged_into=into)
 
 
 def _locked(questions: Iterable[Question]) -> list[Question]:

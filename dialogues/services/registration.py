@@ -19,9 +19,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from a4ep_portal.access import organiser_may
+from a4ep_portal.audit import log_action, log_actions
 from a4ep_portal.pagecache import invalidate_public_pages
 from a4ep_portal.queueing import dispatch_on_commit
-from a4ep_portal.services import record_event
+from a4ep_portal.states import change_state
 from members.models import Member
 
 from ..figures import forget_figures
@@ -169,6 +170,7 @@ def register_member(
         if state != Dialogue.RegistrationState.OPEN:
             raise RegistrationError(registration_closed_message(state))
         registration = registration or Registration(dialogue=dialogue, member=member)
+        registration.dialogue = dialogue  # described by its dialogue in the audit log
         fields = asdict(details)
         question = fields.pop("question")
         for field, value in fields.items():
@@ -181,12 +183,12 @@ def register_member(
         registration.decided_at = None
         if dialogue.requires_approval:
             # No seat yet: approve_registrations decides it, in order of approval.
-            registration.status = Registration.Status.PENDING
+            target = Registration.Status.PENDING
             registration.confirmed_at = None
             registration.waitlist_number = None
             message = "pending"
         elif dialogue.capacity is None or counts["confirmed"] < dialogue.capacity:
-            registration.status = Registration.Status.CONFIRMED
+            target = Registration.Status.CONFIRMED
             registration.confirmed_at = now
             registration.waitlist_number = None
             message = "confirmed"
@@ -194,27 +196,35 @@ def register_member(
                 # The last seat: visitors' cached page must now offer the waiting list.
                 transaction.on_commit(invalidate_public_pages)
         else:
-            registration.status = Registration.Status.WAITLISTED
+            target = Registration.Status.WAITLISTED
             registration.confirmed_at = None
             registration.waitlist_number = (counts["highest"] or 0) + 1
             # Everyone waiting has a lower number, so the position is known without a query.
             registration.waitlist_position_when_registered = counts["waiting"] + 1
             message = "waitlisted"
-        registration.save()
+        change_state(
+            registration,
+            target,
+            actor=member.user_id,
+            action="register",
+            update_fields=None,
+            after={"waitlist_number": registration.waitlist_number}
+            if target == Registration.Status.WAITLISTED
+            else None,
+            subject=member,
+            error=RegistrationError,
+        )
         if clean_question_text(question):
             ask_question(dialogue, member, question, from_registration=True)
         _notify(registration, message)
     return registration
 
 
-def check_registration_move(registration: Registration, target: str) -> None:
-    """Raise RegistrationError, naming both states, unless the table allows the move."""
-    current = Registration.Status(registration.status)
-    if target not in Registration.TRANSITIONS[current]:
-        raise RegistrationError(
-            _("A registration cannot go from “%(current)s” to “%(target)s”.")
-            % {"current": current.label, "target": Registration.Status(target).label}
-        )
+def _place(registration: Registration) -> dict:
+    """What the audit log keeps of a registration's place besides its status."""
+    if registration.waitlist_number is not None and registration.is_waitlisted():
+        return {"waitlist_number": registration.waitlist_number}
+    return {}
 
 
 def _check_may_decide(actor) -> None:
@@ -260,8 +270,7 @@ def approve_registrations(registrations: Iterable[Registration], *, actor) -> li
             for registration in pending:
                 seat = dialogue.capacity is None or counts["confirmed"] < dialogue.capacity
                 target = Registration.Status.CONFIRMED if seat else Registration.Status.WAITLISTED
-                check_registration_move(registration, target)
-                registration.status = target
+                registration.dialogue = dialogue
                 registration.decided_at = now
                 if seat:
                     counts["confirmed"] += 1
@@ -271,11 +280,15 @@ def approve_registrations(registrations: Iterable[Registration], *, actor) -> li
                     counts["highest"] = (counts["highest"] or 0) + 1
                     registration.waitlist_number = counts["highest"]
                     message = "waitlisted"
-                registration.save(
-                    update_fields=["status", "decided_at", "confirmed_at", "waitlist_number"]
-                )
-                record_event(
-                    registration, "approve", Registration.Status.PENDING, target, actor=actor
+                change_state(
+                    registration,
+                    target,
+                    actor=actor,
+                    action="approve",
+                    update_fields=["decided_at", "confirmed_at", "waitlist_number"],
+                    after={"waitlist_number": registration.waitlist_number} if not seat else None,
+                    subject=registration.member_id,
+                    error=RegistrationError,
                 )
                 _notify(registration, message)
                 approved.append(registration)
@@ -289,22 +302,22 @@ def decline_registrations(registrations: Iterable[Registration], *, actor) -> in
     declined = 0
     for dialogue_id, ids in _pending_of(registrations).items():
         with transaction.atomic():
-            _lock(Dialogue(pk=dialogue_id))
+            dialogue = _lock(Dialogue(pk=dialogue_id))
             pending = Registration.objects.select_for_update().filter(
                 pk__in=ids, status=Registration.Status.PENDING
             )
             now = timezone.now()
             for registration in pending.order_by("registered_at", "pk"):
-                check_registration_move(registration, Registration.Status.DECLINED)
-                registration.status = Registration.Status.DECLINED
+                registration.dialogue = dialogue
                 registration.decided_at = now
-                registration.save(update_fields=["status", "decided_at"])
-                record_event(
+                change_state(
                     registration,
-                    "decline",
-                    Registration.Status.PENDING,
                     Registration.Status.DECLINED,
                     actor=actor,
+                    action="decline",
+                    update_fields=["decided_at"],
+                    subject=registration.member_id,
+                    error=RegistrationError,
                 )
                 _notify(registration, "declined")
                 declined += 1
@@ -326,20 +339,31 @@ def cancel_registration(registration: Registration, *, actor) -> Registration:
         ):
             raise RegistrationError(_("This dialogue is over; its registrations stay as they are."))
         freed_a_seat = registration.is_confirmed()
-        registration.status = Registration.Status.CANCELLED
+        registration.dialogue = dialogue
+        group = registration.breakout_group_id
         registration.cancelled_at = timezone.now()
         registration.breakout_group = None
-        registration.save(update_fields=["status", "cancelled_at", "breakout_group"])
+        change_state(
+            registration,
+            Registration.Status.CANCELLED,
+            actor=actor,
+            action="cancel",
+            update_fields=["cancelled_at", "breakout_group"],
+            before={"breakout_group": group} if group else None,
+            subject=registration.member_id,
+            error=RegistrationError,
+        )
         _notify(registration, "cancelled")
-        promoted = promote_from_waiting_list(dialogue)
+        promoted = promote_from_waiting_list(dialogue, actor=actor)
         if freed_a_seat and not promoted and dialogue.capacity is not None:
             # A full dialogue may have a seat again: visitors' cached page must say so.
             transaction.on_commit(invalidate_public_pages)
     return registration
 
 
-def promote_from_waiting_list(dialogue: Dialogue) -> list[Registration]:
+def promote_from_waiting_list(dialogue: Dialogue, *, actor=None) -> list[Registration]:
     """Confirm people from the waiting list, in order, while seats are free; mail each.
+    `actor` is whoever freed the seats (None: the system).
 
     Call with the dialogue row locked (inside the caller's transaction)."""
     if dialogue.status != Dialogue.Status.ANNOUNCED or dialogue.is_over():
@@ -349,9 +373,18 @@ def promote_from_waiting_list(dialogue: Dialogue) -> list[Registration]:
     chosen = list(waiting if seats is None else waiting[:seats])
     now = timezone.now()
     for registration in chosen:
-        registration.status = Registration.Status.CONFIRMED
+        registration.dialogue = dialogue
         registration.confirmed_at = now
-        registration.save(update_fields=["status", "confirmed_at"])
+        change_state(
+            registration,
+            Registration.Status.CONFIRMED,
+            actor=actor,
+            action="promote",
+            update_fields=["confirmed_at"],
+            before=_place(registration),
+            subject=registration.member_id,
+            error=RegistrationError,
+        )
         _notify(registration, "promoted")
     return chosen
 
@@ -363,20 +396,43 @@ def change_capacity(dialogue: Dialogue, capacity: int | None, *, actor) -> Dialo
         dialogue = _lock(dialogue)
         if dialogue.capacity == capacity:
             return dialogue
+        before = dialogue.capacity
         dialogue.capacity = capacity
         dialogue.save(update_fields=["capacity", "updated_at"])
-        promote_from_waiting_list(dialogue)
+        log_action(
+            dialogue,
+            "change_capacity",
+            actor=actor,
+            before={"capacity": before},
+            after={"capacity": capacity},
+        )
+        promote_from_waiting_list(dialogue, actor=actor)
     return dialogue
 
 
 def mark_attendance(registrations: Iterable[Registration], *, attended: bool, actor) -> int:
-    """Record who came (confirmed registrations only); return how many changed."""
+    """Record who came (confirmed registrations only), with an audit row each; return how many
+    changed."""
     ids = [r.pk for r in registrations]
-    changed = (
-        Registration.objects.filter(pk__in=ids, status=Registration.Status.CONFIRMED)
-        .exclude(attended=attended)
-        .update(attended=attended)
-    )
+    with transaction.atomic():
+        marked = list(
+            Registration.objects.select_for_update(of=("self",))
+            .filter(pk__in=ids, status=Registration.Status.CONFIRMED)
+            .exclude(attended=attended)
+            .select_related("dialogue")
+            .only("pk", "member_id", "dialogue__slug")
+        )
+        changed = Registration.objects.filter(pk__in=[r.pk for r in marked]).update(
+            attended=attended
+        )
+        log_actions(
+            marked,
+            "mark_attended" if attended else "mark_absent",
+            actor=actor,
+            before={"attended": not attended},
+            after={"attended": attended},
+            subject_of=lambda registration: registration.member_id,
+        )
     if changed:
         # Attendees count in the localisation figures, which past dialogue pages show to
         # visitors too; update() sends no signal, so both caches are dropped here.
@@ -386,13 +442,21 @@ def mark_attendance(registrations: Iterable[Registration], *, attended: bool, ac
 
 
 def cancel_dialogue(dialogue: Dialogue, *, actor) -> Dialogue:
-    """Cancel the dialogue and tell every confirmed, waiting and pending registrant."""
+    """Cancel the dialogue and tell every confirmed, waiting and pending registrant. A dialogue
+    already held cannot be cancelled (a4ep_portal.states.StateError)."""
     if dialogue.status == Dialogue.Status.CANCELLED:
         return dialogue
     with transaction.atomic():
         dialogue = _lock(dialogue)
-        dialogue.status = Dialogue.Status.CANCELLED
-        dialogue.save(update_fields=["status", "updated_at"])
+        if dialogue.status == Dialogue.Status.CANCELLED:
+            return dialogue
+        change_state(
+            dialogue,
+            Dialogue.Status.CANCELLED,
+            actor=actor,
+            action="cancel",
+            update_fields=["updated_at"],
+        )
         status = Registration.Status
         told = [status.CONFIRMED, status.WAITLISTED, status.PENDING]
         for registration in dialogue.registrations.filter(status__in=told):

@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from a4ep_portal.audit import log_action
+
 from ..models import Dialogue, Feedback, Question, Registration
 
 
@@ -28,12 +30,23 @@ def forget_registration_details(*, now: datetime | None = None) -> int:
             )
             if dialogue is None:
                 continue
-            Registration.objects.filter(dialogue=dialogue).update(
+            registrations = Registration.objects.filter(dialogue=dialogue).update(
                 organisation_name="", role="", needs=""
             )
-            Question.objects.filter(dialogue=dialogue).update(member=None)
-            Feedback.objects.filter(dialogue=dialogue).update(member=None)
+            questions = Question.objects.filter(dialogue=dialogue).update(member=None)
+            feedback = Feedback.objects.filter(dialogue=dialogue).update(member=None)
             dialogue.details_forgotten_at = timezone.now()
             dialogue.save(update_fields=["details_forgotten_at"])
+            # Counts only: the log keeps nothing of what was forgotten.
+            log_action(
+                dialogue,
+                "forget_registration_details",
+                actor=None,
+                after={
+                    "registrations": registrations,
+                    "questions": questions,
+                    "feedback": feedback,
+                },
+            )
         done += 1
     return done

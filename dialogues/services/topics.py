@@ -7,6 +7,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from a4ep_portal.audit import log_action
+from a4ep_portal.states import change_state
 from members.models import Member
 
 from ..models import Dialogue, TopicProposal, TopicVote
@@ -18,9 +20,17 @@ def propose_topic(member: Member, *, title: str, why: str, region: str) -> Topic
     title, why = clean_question_text(title), clean_question_text(why)
     if not title or not why:
         raise ParticipationError(_("Please give the topic and why it matters."))
-    return TopicProposal.objects.create(
+    proposal = TopicProposal.objects.create(
         member=member, title=title[:200], why=why[:2000], region=region
     )
+    log_action(
+        proposal,
+        "propose",
+        actor=member.user_id,
+        after={"status": proposal.status},
+        subject=member,
+    )
+    return proposal
 
 
 def vote_for_topic(proposal: TopicProposal, member: Member) -> TopicVote:
@@ -46,19 +56,20 @@ def withdraw_topic_vote(proposal: TopicProposal, member: Member) -> bool:
     return bool(deleted)
 
 
-def _move(proposal: TopicProposal, to: str, **changes) -> TopicProposal:
-    allowed = TopicProposal.TRANSITIONS[TopicProposal.Status(proposal.status)]
-    if to not in allowed:
-        raise ParticipationError(
-            _("A proposal cannot go from “%(from)s” to “%(to)s”.")
-            % {"from": proposal.get_status_display(), "to": TopicProposal.Status(to).label}
-        )
-    proposal.status = to
+def _move(proposal: TopicProposal, to: str, *, actor, action: str, **changes) -> TopicProposal:
     proposal.decided_at = timezone.now()
     for field, value in changes.items():
         setattr(proposal, field, value)
-    proposal.save(update_fields=["status", "decided_at", *changes])
-    return proposal
+    return change_state(
+        proposal,
+        to,
+        actor=actor,
+        action=action,
+        update_fields=["decided_at", *changes],
+        after={f"{field}_id": value.pk if value else None for field, value in changes.items()},
+        subject=proposal.member_id,
+        error=ParticipationError,
+    )
 
 
 @transaction.atomic
@@ -81,7 +92,7 @@ def merge_topics(duplicates: Iterable[TopicProposal], into: TopicProposal, *, ac
     )
     TopicVote.objects.filter(proposal__in=duplicates).delete()
     for proposal in duplicates:
-        _move(proposal, TopicProposal.Status.MERGED, merged_into=into)
+        _move(proposal, TopicProposal.Status.MERGED, actor=actor, action="merge", merged_into=into)
     return len(duplicates)
 
 
@@ -92,10 +103,21 @@ def choose_topic(proposal: TopicProposal, dialogue: Dialogue | None, *, actor) -
     proposal = TopicProposal.objects.select_for_update().get(pk=proposal.pk)
     if proposal.status == TopicProposal.Status.CHOSEN:
         if proposal.dialogue_id != (dialogue.pk if dialogue else None):
+            before = proposal.dialogue_id
             proposal.dialogue = dialogue
             proposal.save(update_fields=["dialogue"])
+            log_action(
+                proposal,
+                "choose",
+                actor=actor,
+                before={"dialogue_id": before},
+                after={"dialogue_id": proposal.dialogue_id},
+                subject=proposal.member_id,
+            )
         return proposal
-    return _move(proposal, TopicProposal.Status.CHOSEN, dialogue=dialogue)
+    return _move(
+        proposal, TopicProposal.Status.CHOSEN, actor=actor, action="choose", dialogue=dialogue
+    )
 
 
 @transaction.atomic
@@ -104,4 +126,4 @@ def decline_topic(proposal: TopicProposal, *, actor) -> TopicProposal:
     proposal = TopicProposal.objects.select_for_update().get(pk=proposal.pk)
     if proposal.status == TopicProposal.Status.DECLINED:
         return proposal
-    return _move(proposal, TopicProposal.Status.DECLINED)
+    return _move(proposal, TopicProposal.Status.DECLINED, actor=actor, action="decline")

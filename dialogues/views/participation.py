@@ -168,7 +168,7 @@ def choose_breakout(request, slug: str):
         messages.error(request, _("Please pick a group."))
     else:
         try:
-            choose_breakout_group(registration, form.chosen())
+            choose_breakout_group(registration, form.chosen(), actor=request.user)
         except ParticipationError as error:
             messages.error(request, str(error))
         else:

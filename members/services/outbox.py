@@ -28,6 +28,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from a4ep_portal.audit import log_action
 from a4ep_portal.queueing import dispatch
 from a4ep_portal.services import move_item
 from a4ep_portal.workflow import State, WorkflowError
@@ -549,14 +550,24 @@ def retry_failed_deliveries(deliveries, *, actor) -> int:
     """Queue the failed deliveries among these again (admin's "retry failed"); return how
     many."""
     with transaction.atomic():
-        ids = list(
+        rows = list(
             Delivery.objects.select_for_update()
             .filter(pk__in=[d.pk for d in deliveries], status=Delivery.Status.FAILED)
             .order_by("pk")
-            .values_list("pk", flat=True)
+            .values_list("pk", "mailing_id")
         )
+        ids = [pk for pk, _mailing in rows]
         Delivery.objects.filter(pk__in=ids).update(
             status=Delivery.Status.QUEUED, queued_at=timezone.now(), dispatched_at=None
         )
+        for mailing in Mailing.objects.filter(pk__in={mailing for _pk, mailing in rows}):
+            retried = [pk for pk, of in rows if of == mailing.pk]
+            log_action(
+                mailing,
+                "retry_deliveries",
+                actor=actor,
+                before={"status": Delivery.Status.FAILED.value, "deliveries": retried},
+                after={"status": Delivery.Status.QUEUED.value, "deliveries": retried},
+            )
         transaction.on_commit(lambda: queue_deliveries(ids), robust=True)
     return len(ids)

@@ -7,6 +7,9 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from a4ep_portal.audit import log_action
+from a4ep_portal.models import AuditEntry
+
 from .. import hooks
 from ..models import PREFERENCE_FIELDS, Delivery, Member, Organisation, User
 
@@ -159,6 +162,18 @@ def export_member_data(user: User) -> dict:
     }
     for name, exporter in hooks.exports().items():
         data[name] = exporter(member)
+    data["audit_log"] = [
+        {
+            "at": _utc(entry.at),
+            "action": entry.action,
+            "object": entry.object_repr,
+            "by_you": entry.actor_id == user.pk,
+            "about_you": entry.subject_id == member.pk,
+            "before": entry.before,
+            "after": entry.after,
+        }
+        for entry in AuditEntry.objects.concerning(user, member).order_by("at", "pk")
+    ]
     return data
 
 
@@ -173,4 +188,11 @@ def delete_account(user: User, *, password: str) -> None:
         for erase in hooks.erasers():
             erase(member)
         Delivery.objects.filter(member=member).update(member=None, address="")
+        # By number only: the account's name and address go with it.
+        log_action(
+            member,
+            "delete_account",
+            actor=user,
+            object_repr=_("Member #%(id)s") % {"id": member.pk},
+        )
         user.delete()  # the profile, e-mail addresses and sessions' owner go with it

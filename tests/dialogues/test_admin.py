@@ -240,6 +240,8 @@ def test_editor_adds_a_dialogue_with_its_agenda(client):
     assert response["Location"] == CHANGELIST
     dialogue = Dialogue.objects.get(slug="funding")
     assert dialogue.title == "Funding"
+    # The status sent with the form is ignored: a new dialogue is a draft until announced.
+    assert dialogue.status == Dialogue.Status.DRAFT
     assert dialogue.starts_at == utc(2099, 1, 14, 12, 0)
     assert dialogue.ends_at == utc(2099, 1, 14, 13, 30)
     assert dialogue.registration_closes_at == utc(2099, 1, 13, 12, 0)

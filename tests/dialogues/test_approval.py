@@ -5,7 +5,8 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 
-from a4ep_portal.models import WorkflowEvent
+from a4ep_portal.models import AuditEntry
+from a4ep_portal.states import check_state_move
 from dialogues.models import Registration
 from dialogues.services import (
     RegistrationDetails,
@@ -13,7 +14,6 @@ from dialogues.services import (
     approve_registrations,
     cancel_dialogue,
     cancel_registration,
-    check_registration_move,
     decline_registrations,
     register_member,
 )
@@ -145,13 +145,18 @@ def test_each_decision_leaves_an_audit_row(dialogue):
     editor = EditorFactory()
     approve_registrations([a], actor=editor)
     decline_registrations([b], actor=editor)
-    rows = WorkflowEvent.objects.filter(
+    rows = AuditEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(Registration)
     ).order_by("pk")
-    assert [(r.object_id, r.actor, r.move, r.from_state, r.to_state) for r in rows] == [
-        (a.pk, editor, "approve", "pending", "confirmed"),
-        (b.pk, editor, "decline", "pending", "declined"),
+    assert [(r.object_id, r.actor, r.action, r.before, r.after) for r in rows] == [
+        (a.pk, a.member.user, "register", {"status": None}, {"status": "pending"}),
+        (b.pk, b.member.user, "register", {"status": None}, {"status": "pending"}),
+        (a.pk, editor, "approve", {"status": "pending"}, {"status": "confirmed"}),
+        (b.pk, editor, "decline", {"status": "pending"}, {"status": "declined"}),
     ]
+    # Each names the registration by number and dialogue, never by the member.
+    assert {r.object_repr for r in rows} == {f"#{a.pk} · closed-door", f"#{b.pk} · closed-door"}
+    assert [r.subject for r in rows] == [a.member, b.member, a.member, b.member]
 
 
 def test_only_organisers_who_may_change_registrations_decide(dialogue):
@@ -168,8 +173,12 @@ def test_a_registration_move_outside_the_table_names_both_states(dialogue):
     decline_registrations([registration], actor=EditorFactory())
     registration.refresh_from_db()
     with pytest.raises(RegistrationError) as error:
-        check_registration_move(registration, Registration.Status.CONFIRMED)
-    assert str(error.value) == "A registration cannot go from “Declined” to “Confirmed”."
+        check_state_move(
+            registration, Registration.Status.CONFIRMED, action="approve", error=RegistrationError
+        )
+    assert str(error.value) == (
+        "This registration cannot be approved: it is “Declined” and cannot become “Confirmed”."
+    )
 
 
 def test_cancelling_the_dialogue_tells_pending_registrants_too(

@@ -113,8 +113,12 @@ def test_moderation_moves_follow_the_table(dialogue):
     question.refresh_from_db()
     assert (question.status, question.moderated_by) == ("hidden", editor)
     merged = QuestionFactory(dialogue=dialogue, status="merged")
-    with pytest.raises(ParticipationError, match="cannot go from “Merged into another question”"):
+    with pytest.raises(ParticipationError) as error:
         approve_questions([merged], actor=editor)
+    assert str(error.value) == (
+        "This question cannot be approved: it is “Merged into another question” "
+        "and cannot become “Approved”."
+    )
 
 
 def test_merge_moves_votes_and_askers_without_doubling(dialogue):

@@ -234,3 +234,29 @@ def test_english_text_in_arabic_admin_fields_reads_from_its_start(staff_page, tr
     assert field.evaluate("el => el.scrollWidth > el.clientWidth")
     assert field.evaluate("el => el.scrollLeft") == 0
     assert field.evaluate("el => getComputedStyle(el).unicodeBidi") == "plaintext"
+
+
+@pytest.mark.parametrize("prefix", ["", "/ar"], ids=["en", "ar"])
+def test_editor_announces_a_dialogue_by_keyboard_on_a_phone_and_reads_its_history(
+    staff_page, transactional_db, prefix
+):
+    dialogue = DialogueFactory(title="Funding", status=Dialogue.Status.DRAFT)
+    editor = EditorFactory(email="edith@example.org")
+    page = staff_page(editor, width=360)
+
+    page.goto(f"{prefix}/admin/dialogues/dialogue/{dialogue.pk}/change/")
+    announce = page.locator(".dialogue-status button[value=announce]")
+    announce.focus()
+    page.keyboard.press("Enter")
+
+    expect(page.locator(".messagelist .success")).to_contain_text("Funding")
+    assert Dialogue.objects.get(pk=dialogue.pk).status == Dialogue.Status.ANNOUNCED
+    assert _document_width(page) == 360
+    page.goto(f"{prefix}/admin/dialogues/dialogue/{dialogue.pk}/history/")
+    entry = page.locator(".audit-history tbody tr")
+    expect(entry).to_have_count(1)
+    expect(entry).to_contain_text("edith@example.org")
+    assert _document_width(page) == 360
+    page.goto(f"{prefix}/admin/a4ep_portal/auditentry/")
+    expect(page.locator("#result_list tbody tr")).to_have_count(1)
+    assert _document_width(page) == 360

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from a4ep_portal.models import WorkflowEvent
+from a4ep_portal.models import AuditEntry
 from a4ep_portal.workflow import State
 from dialogues.models import Dialogue
 from dialogues.services import draft_invitation
@@ -147,9 +147,7 @@ def test_invitation_goes_draft_review_approved_sent_with_a_publisher_approving(
     assert "not-interested@example.org" not in recipients
     assert Delivery.objects.get(address="not-interested@example.org").status == "skipped"
     moves = list(
-        WorkflowEvent.objects.filter(object_id=invitation.pk)
-        .order_by("pk")
-        .values_list("move", flat=True)
+        AuditEntry.objects.about(invitation).order_by("pk").values_list("action", flat=True)
     )
     assert moves == ["create", "submit", "approve", "publish"]
     # Sent is final: no buttons, and a forged move changes nothing.
@@ -158,7 +156,7 @@ def test_invitation_goes_draft_review_approved_sent_with_a_publisher_approving(
     move(client, invitation, "withdraw")
     invitation.refresh_from_db()
     assert invitation.state == State.PUBLISHED
-    assert WorkflowEvent.objects.filter(object_id=invitation.pk).count() == 4
+    assert AuditEntry.objects.about(invitation).count() == 4
     # Organisers read the last state as "sent", on the page and in the list.
     page = client.get(f"/admin/members/mailing/{invitation.pk}/change/").content.decode()
     assert "State: <strong>Sent</strong>" in " ".join(page.split())
@@ -345,7 +343,7 @@ def test_mailing_and_delivery_lists_cost_the_same_queries_for_1_or_many(client, 
 
 
 def _edit(client, mailing, **changes):
-    prefix = "a4ep_portal-workflowevent-content_type-object_id"
+    prefix = "a4ep_portal-auditentry-content_type-object_id"
     data = {
         "kind": mailing.kind,
         # As a browser sends the form: every language, lines ending in CRLF.

@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from a4ep_portal.models import WorkflowEvent
+from a4ep_portal.models import AuditEntry
 from a4ep_portal.workflow import State, WorkflowError
 from members.models import Delivery, Mailing, MailKind
 from members.services import (
@@ -129,8 +129,12 @@ def test_sending_by_a_person_needs_the_publish_permission(make_mailing):
     send_mailing(mailing, actor=publisher)
     assert Mailing.objects.get(pk=mailing.pk).state == State.PUBLISHED
     assert Delivery.objects.count() == 3  # the organisers are members too
-    event = WorkflowEvent.objects.get(move="publish")
-    assert (event.actor, event.from_state, event.to_state) == (publisher, "approved", "published")
+    event = AuditEntry.objects.get(action="publish")
+    assert (event.actor, event.before, event.after) == (
+        publisher,
+        {"state": "approved"},
+        {"state": "published"},
+    )
 
 
 def test_a_rolled_back_send_queues_nothing(make_mailing, django_capture_on_commit_callbacks):

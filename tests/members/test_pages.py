@@ -90,8 +90,9 @@ def test_preferences_and_data_pages_query_counts_are_exact(
         RegistrationFactory(member=member)
     QuestionFactory(member=member, text="Who funds local leadership?")
     # session, user, member; the member with organisation, deliveries, registrations; then
-    # questions, question votes, topics proposed, topic votes and feedback.
-    with django_assert_num_queries(11):
+    # questions, question votes, topics proposed, topic votes and feedback; the audit log's
+    # entries by or about the member.
+    with django_assert_num_queries(12):
         response = client.get("/me/data/")
     assert response.status_code == 200
     data = json.loads(response.content)
@@ -220,7 +221,7 @@ def test_data_download_holds_profile_registrations_and_deliveries(
     assert response["Content-Type"] == "application/json"
     assert response["Content-Disposition"].startswith('attachment; filename="a4ep-dialogues-data-')
     data = json.loads(response.content)
-    assert sorted(data) == ["deliveries", "participation", "profile", "registrations"]
+    assert sorted(data) == ["audit_log", "deliveries", "participation", "profile", "registrations"]
     assert data["profile"]["email"] == "mariam@example.org"
     assert data["profile"]["first_name"] == "Mariam"
     assert data["profile"]["mail_preferences"] == {

@@ -3,7 +3,7 @@ import re
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from a4ep_portal.models import WorkflowEvent
+from a4ep_portal.models import AuditEntry
 from papers import services
 from papers.access import can_see_registrant_items
 from papers.models import Paper, Recording
@@ -48,8 +48,8 @@ def test_admin_move_button_calls_the_service_and_reports(client, editor, publish
         follow=True,
     )
     assert "“Accountability paper” is now approved." in response.content.decode()
-    event = WorkflowEvent.objects.filter(object_id=paper.pk).latest("pk")
-    assert (event.actor, event.move, event.note) == (publisher, "approve", "Looks good")
+    event = AuditEntry.objects.about(paper).latest("pk")
+    assert (event.actor, event.action, event.note) == (publisher, "approve", "Looks good")
     page = client.get(f"/admin/papers/paper/{paper.pk}/change/").content.decode()
     assert "Looks good" in page  # the history inline
 
@@ -115,7 +115,8 @@ def test_editors_and_publishers_have_the_papers_permissions(editor, publisher):
     assert not editor.has_perm("papers.delete_paper")
     assert publisher.has_perm("papers.publish_paper")
     assert publisher.has_perm("papers.publish_recording")
-    assert publisher.has_perm("a4ep_portal.view_workflowevent")
+    assert editor.has_perm("a4ep_portal.view_auditentry")
+    assert publisher.has_perm("a4ep_portal.view_auditentry")
 
 
 def test_registrant_items_are_for_organisers_and_the_dialogues_confirmed_registrants(
@@ -143,7 +144,7 @@ def test_workflow_history_list_is_read_only(client, editor, publisher):
     paper = PaperFactory(title="History paper")
     services.move_paper(paper, "submit", actor=editor)
     client.force_login(publisher)
-    page = client.get("/admin/a4ep_portal/workflowevent/").content.decode()
+    page = client.get("/admin/a4ep_portal/auditentry/").content.decode()
     assert "History paper" in page
-    event = WorkflowEvent.objects.get()
-    assert client.get(f"/admin/a4ep_portal/workflowevent/{event.pk}/delete/").status_code == 403
+    event = AuditEntry.objects.get(action="submit")
+    assert client.get(f"/admin/a4ep_portal/auditentry/{event.pk}/delete/").status_code == 403

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
-from a4ep_portal.models import WorkflowEvent
+from a4ep_portal.models import AuditEntry
 from a4ep_portal.workflow import ALLOWED_MOVES, State, WorkflowError
 from papers import services, tasks
 from papers.models import Paper
@@ -79,12 +79,12 @@ def test_move_is_allowed_exactly_by_the_table(actors, role, state, move):
         services.move_paper(paper, move, actor=actor, note="checked")
         paper.refresh_from_db()
         assert paper.state == TARGET[move]
-        event = WorkflowEvent.objects.get(object_id=paper.pk)
-        assert (event.actor, event.move, event.from_state, event.to_state, event.note) == (
+        event = AuditEntry.objects.about(paper).get()
+        assert (event.actor, event.action, event.before, event.after, event.note) == (
             actor,
             move,
-            state,
-            TARGET[move],
+            {"state": state},
+            {"state": TARGET[move]},
             "checked",
         )
     else:
@@ -98,7 +98,7 @@ def test_move_is_allowed_exactly_by_the_table(actors, role, state, move):
             assert f"the item is {State(state).label}" in reason, reason
         paper.refresh_from_db()
         assert paper.state == state
-        assert WorkflowEvent.objects.filter(object_id=paper.pk).count() == 0
+        assert AuditEntry.objects.about(paper).count() == 0
 
 
 def test_illegal_move_names_both_states(publisher):
@@ -152,9 +152,9 @@ def test_publishing_makes_version_one_live(editor, publisher):
     assert paper.live_version.title == "Solidarity and diversity"
     assert paper.first_published_at is not None
     moves = list(
-        WorkflowEvent.objects.filter(object_id=paper.pk)
+        AuditEntry.objects.about(paper)
         .order_by("pk")
-        .values_list("move", "from_state", "to_state", "actor__first_name")
+        .values_list("action", "before__state", "after__state", "actor__first_name")
     )
     assert moves == [
         ("submit", "draft", "in_review", "Edith"),
@@ -209,5 +209,5 @@ def test_scheduled_publication_publishes_only_approved_items_whose_time_came(edi
     assert states == {due.pk: "published", later.pk: "approved", draft.pk: "draft"}
     due.refresh_from_db()
     assert due.live_version.number == 1
-    event = WorkflowEvent.objects.get(object_id=due.pk)
-    assert (event.actor, event.move, event.note) == (None, "publish", "Published on schedule.")
+    event = AuditEntry.objects.about(due).get()
+    assert (event.actor, event.action, event.note) == (None, "publish", "Published on schedule.")
