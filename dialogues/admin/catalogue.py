@@ -2,6 +2,7 @@ import csv
 import zoneinfo
 from datetime import UTC
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -25,6 +26,7 @@ from a4ep_portal.access import organiser_may
 from a4ep_portal.languages import in_every_language
 from a4ep_portal.middleware import keep_uncompressed
 from members.forms import TimeZoneField
+from members.models import LANGUAGES
 from members.services import MailingError
 from members.timezones import valid_zone
 
@@ -53,6 +55,12 @@ from ..services import (
     preview_attendance,
     read_participant_report,
     record_attendance_from_report,
+)
+from .hours import dialogue_hours_view, fair_hours_panel, series_hours_view
+from .interpretation import (
+    InterpretationFilter,
+    interpretation_demand_panel,
+    interpretation_list,
 )
 from .participation import BreakoutGroupInline, run_sheet_link
 
@@ -83,9 +91,23 @@ class DialogueSpeakerInline(admin.TabularInline):
 
 @admin.register(Series)
 class SeriesAdmin(TranslationAdmin):
-    list_display = ["title", "campaign"]
+    list_display = ["title", "campaign", "hours"]
     search_fields = [*in_every_language("title"), "campaign"]
     prepopulated_fields = {"slug": ["title"]}
+
+    def get_urls(self):
+        hours = self.admin_site.admin_view(
+            lambda request, object_id: series_hours_view(self, request, object_id)
+        )
+        return [
+            path("<path:object_id>/hours/", hours, name="dialogues_series_hours"),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description=_("fair hours"))
+    def hours(self, series: Series) -> str:
+        url = reverse("admin:dialogues_series_hours", args=[series.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Daytime by region"))
 
 
 def _count(status: str) -> Count:
@@ -180,7 +202,7 @@ class DialogueAdmin(TranslationAdmin):
         css = {"all": ["css/admin.css"]}
         js = ["js/admin-times.js"]
 
-    readonly_fields = ["times_elsewhere"]
+    readonly_fields = ["times_elsewhere", "fair_hours", "interpretation_demand"]
     fieldsets = (
         (None, {"fields": ["series", "number", "title", "slug", "question", "status"]}),
         (
@@ -190,6 +212,7 @@ class DialogueAdmin(TranslationAdmin):
                 "fields": [
                     ("starts_at", "time_zone"),
                     "times_elsewhere",
+                    "fair_hours",
                     "duration_minutes",
                     "format",
                     "venue",
@@ -209,6 +232,7 @@ class DialogueAdmin(TranslationAdmin):
                 ]
             },
         ),
+        (_("Interpretation"), {"fields": ["interpretation_languages", "interpretation_demand"]}),
         (_("Participation"), {"fields": ["breakout_threshold"]}),
     )
 
@@ -229,6 +253,14 @@ class DialogueAdmin(TranslationAdmin):
                 label=capfirst(db_field.verbose_name),
                 help_text=db_field.help_text,
                 initial=organiser_zone(request),
+            )
+        if db_field.name == "interpretation_languages":
+            return forms.MultipleChoiceField(
+                label=capfirst(db_field.verbose_name),
+                help_text=db_field.help_text,
+                choices=LANGUAGES,
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
             )
         if db_field.name in ("registration_opens_at", "registration_closes_at"):
             kwargs["help_text"] = _("In the dialogue's time zone.")
@@ -255,6 +287,14 @@ class DialogueAdmin(TranslationAdmin):
             text = " · ".join(times_elsewhere(dialogue))
         return format_html('<span class="times-elsewhere" data-zones="{}">{}</span>', zones, text)
 
+    @admin.display(description=_("fair hours"))
+    def fair_hours(self, dialogue: Dialogue) -> str:
+        return fair_hours_panel(dialogue)
+
+    @admin.display(description=_("asked for"))
+    def interpretation_demand(self, dialogue: Dialogue) -> str:
+        return interpretation_demand_panel(dialogue)
+
     @admin.display(description=_("no."), ordering="number")
     def number_in_series(self, dialogue: Dialogue) -> int:
         return dialogue.number
@@ -266,7 +306,11 @@ class DialogueAdmin(TranslationAdmin):
     def get_urls(self):
         view = self.admin_site.admin_view(require_POST(self.invite_view))
         attendance = self.admin_site.admin_view(self.attendance_view)
+        hours = self.admin_site.admin_view(
+            lambda request, object_id: dialogue_hours_view(self, request, object_id)
+        )
         return [
+            path("<path:object_id>/hours/", hours, name="dialogues_dialogue_hours"),
             path("<path:object_id>/invite/", view, name="dialogues_dialogue_invite"),
             path("<path:object_id>/attendance/", attendance, name="dialogues_dialogue_attendance"),
             *super().get_urls(),
@@ -458,6 +502,7 @@ CSV_COLUMNS = [
     ("status", lambda r: r.get_status_display()),
     ("waiting-list position", lambda r: r.waitlist_position() or ""),
     ("language", lambda r: r.get_language_display()),
+    ("interpretation", lambda r: interpretation_list(r.interpretation)),
     ("needs", lambda r: r.needs),
     ("agrees to being recorded", lambda r: "yes" if r.consents_to_recording else "no"),
     # Questions live in their own list (Questions in admin), with moderation and the run sheet.
@@ -483,6 +528,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         "dialogue",
         ("member__country", admin.AllValuesFieldListFilter),
         "member__organisation__kind",
+        InterpretationFilter,
     ]
     search_fields = [
         "member__user__email",
@@ -505,6 +551,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         # refresh the localisation figures.
         "breakout_group",
         "attended",
+        "interpretation_asked",
     ]
     fields = [
         *readonly_fields,
@@ -562,6 +609,10 @@ class RegistrationAdmin(admin.ModelAdmin):
             user.email,
             registration.organisation_name,
         )
+
+    @admin.display(description=_("interpretation asked for"))
+    def interpretation_asked(self, registration: Registration) -> str:
+        return interpretation_list(registration.interpretation) or "—"
 
     @admin.display(description=_("status"), ordering="status")
     def status_and_position(self, registration: Registration) -> str:

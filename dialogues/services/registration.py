@@ -40,6 +40,8 @@ class RegistrationDetails:
     language: str = Registration.Language.ENGLISH
     needs: str = ""
     consents_to_recording: bool = False
+    # Interpretation channels asked for: codes among the dialogue's interpretation_languages.
+    interpretation: tuple[str, ...] = ()
     # Not stored on the registration: it becomes a Question waiting for moderation.
     question: str = ""
 
@@ -169,6 +171,8 @@ def register_member(
         question = fields.pop("question")
         for field, value in fields.items():
             setattr(registration, field, value)
+        offered = dialogue.interpretation_languages
+        registration.interpretation = [code for code in offered if code in details.interpretation]
         now = timezone.now()
         registration.registered_at = now
         registration.cancelled_at = None
