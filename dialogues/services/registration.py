@@ -171,8 +171,11 @@ def register_member(
         question = fields.pop("question")
         for field, value in fields.items():
             setattr(registration, field, value)
-        offered = dialogue.interpretation_languages
-        registration.interpretation = [code for code in offered if code in details.interpretation]
+        registration.interpretation = [
+            code
+            for code in dialogue.interpretation_languages_in_order()
+            if code in details.interpretation
+        ]
         now = timezone.now()
         registration.registered_at = now
         registration.cancelled_at = None
