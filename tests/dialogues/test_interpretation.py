@@ -174,3 +174,11 @@ def test_editor_offers_channels_in_admin(client, dialogue):
 
     assert response.status_code == 302
     assert Dialogue.objects.get(slug="funding").interpretation_languages == ["es", "sw"]
+
+
+def test_the_registrant_sees_the_channels_they_asked_for_on_the_dialogue_page(dialogue):
+    registration = RegistrationFactory(dialogue=dialogue, interpretation=["fr", "ar"])
+
+    page = logged_in(registration.member.user).get("/dialogues/accountability/")
+
+    assert "You asked for interpretation into: French, Arabic." in visible_text(page.content)
