@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..hours import Audience, audience_of, day_slots, fairest_hours, series_rotation, slot
@@ -17,6 +18,7 @@ from ..regions import REGION_LABELS
 
 # The form of the "check another time" field, as a datetime-local input sends it.
 CHECK_FORMAT = "%Y-%m-%dT%H:%M"
+MIN_YEAR, MAX_YEAR = 2000, 2999
 
 
 def hours_context(dialogue: Dialogue, starts_at: datetime, audience: Audience) -> dict:
@@ -44,19 +46,24 @@ def fair_hours_panel(dialogue: Dialogue) -> str:
 
 
 def _checked_time(request, dialogue: Dialogue) -> tuple[datetime, str]:
-    """The start time asked for (?at=, in the dialogue's zone), else the saved one; with a
-    message when what was asked could not be read."""
+    """The start time asked for (?at=, in the dialogue's zone), else the saved one (noon today
+    while the date is still to be set); with a message when what was asked could not be read."""
+    zone = zoneinfo.ZoneInfo(dialogue.time_zone)
+    saved = dialogue.starts_at or timezone.localtime(timezone=zone).replace(
+        hour=12, minute=0, second=0, microsecond=0
+    )
     asked = request.GET.get("at", "").strip()
-    if asked:
-        try:
-            naive = datetime.strptime(asked[:16], CHECK_FORMAT)
-        except ValueError:
-            return dialogue.starts_at, str(
-                _("“%(value)s” is not a date and time (for example 2026-12-03T14:00).")
-                % {"value": asked}
-            )
-        return naive.replace(tzinfo=zoneinfo.ZoneInfo(dialogue.time_zone)), ""
-    return dialogue.starts_at, ""
+    if not asked:
+        return saved, ""
+    try:
+        naive = datetime.strptime(asked[:16], CHECK_FORMAT)
+    except ValueError:
+        naive = None
+    # Far-off years are typing mistakes, and the day's hours of year 9999 overflow.
+    if naive is None or not MIN_YEAR <= naive.year <= MAX_YEAR:
+        message = _("“%(value)s” is not a date and time (for example 2026-12-03T14:00).")
+        return saved, str(message % {"value": asked})
+    return naive.replace(tzinfo=zone), ""
 
 
 def dialogue_hours_view(model_admin, request, object_id):

@@ -152,13 +152,14 @@ def test_check_page_reads_the_time_in_the_dialogues_zone_and_saves_nothing(clien
     assert response.content.decode().count('href="?at=2099-12-') == 24
 
 
-def test_check_page_explains_a_time_it_cannot_read(client, planned):
+@pytest.mark.parametrize("typed", ["tomorrow morning", "9999-12-31T23:00"])
+def test_check_page_explains_a_time_it_cannot_read(client, planned, typed):
     client.force_login(EditorFactory())
 
-    response = client.get(hours_url(planned), {"at": "tomorrow morning"})
+    response = client.get(hours_url(planned), {"at": typed})
 
     text = visible_text(response.content)
-    assert "“tomorrow morning” is not a date and time (for example 2026-12-03T14:00)." in text
+    assert f"“{typed}” is not a date and time (for example 2026-12-03T14:00)." in text
     # The saved start is shown instead, and the field keeps it for another try.
     assert "At this start, 4 of 6 members are in daytime" in text
     assert 'value="2099-12-03T06:00"' in response.content.decode()
