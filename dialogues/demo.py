@@ -208,6 +208,8 @@ UPCOMING = {
     "speakers": ("amina-diallo", "rafiq-hossain", "lucia-quispe", "palwasha-khan"),
     "capacity": 100,
     "join_url": "https://zoom.us/j/0000000000?pwd=demo-join-link",
+    # Interpretation channels, as the series' audience needs them.
+    "interpretation": ["fr", "es", "ar"],
 }
 
 # Announced as the source document announces dialogues ("Oct 2020 - details to follow"): a
@@ -405,6 +407,10 @@ def load_demo(*, now: datetime | None = None) -> list[tuple[str, str, str]]:
         organisations,
         speakers,
         extra={"date_precision": Dialogue.DatePrecision.MONTH},
+    )
+    # Channels also for a demo loaded before dialogues offered interpretation.
+    Dialogue.objects.filter(slug=UPCOMING["slug"], interpretation_languages=[]).update(
+        interpretation_languages=UPCOMING["interpretation"]
     )
     logins = [_load_account(*account) for account in ACCOUNTS]
     _load_participation(Dialogue.objects.get(slug=UPCOMING["slug"]), speakers)

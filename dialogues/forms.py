@@ -68,19 +68,44 @@ class RegistrationForm(forms.ModelForm):
             "needs": forms.Textarea(attrs={"rows": 3, "maxlength": 1000}),
         }
 
+    interpretation = forms.MultipleChoiceField(
+        label=_("Interpretation you need"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Interpreters speak these languages on channels of their own. Tick the ones you "
+            "will listen to, so that the organisers book enough interpreters."
+        ),
+    )
+
+    field_order = ["organisation_name", "role", "language", "interpretation"]
+
+    def __init__(self, *args, dialogue: Dialogue, **kwargs):
+        super().__init__(*args, **kwargs)
+        offered = dialogue.interpretation_names()
+        if offered:
+            self.fields["interpretation"].choices = list(
+                zip(dialogue.interpretation_languages_in_order(), offered, strict=True)
+            )
+        else:
+            del self.fields["interpretation"]  # nothing offered: nothing to ask
+
     @classmethod
-    def for_member(cls, member: Member, data=None) -> "RegistrationForm":
+    def for_member(cls, member: Member, dialogue: Dialogue, data=None) -> "RegistrationForm":
         if data is not None:
-            return cls(data=data)  # a submitted form shows no initial values (and costs no query)
+            # A submitted form shows no initial values (and costs no query).
+            return cls(data=data, dialogue=dialogue)
         initial = {
             "organisation_name": member.organisation.name if member.organisation else "",
             "role": member.role,
         }
-        return cls(data=data, initial=initial)
+        return cls(data=data, initial=initial, dialogue=dialogue)
 
     def details(self) -> RegistrationDetails:
         fields = [*self.Meta.fields, "question"]
-        return RegistrationDetails(**{name: self.cleaned_data[name] for name in fields})
+        values = {name: self.cleaned_data[name] for name in fields}
+        values["interpretation"] = tuple(self.cleaned_data.get("interpretation", ()))
+        return RegistrationDetails(**values)
 
 
 class QuestionForm(forms.Form):

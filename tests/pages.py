@@ -177,7 +177,14 @@ def build_site(n: int):
     upcoming = [dialogue(i + 1, f"dialogue-{i:03}", 7 + i, announced) for i in range(n)]
     past = [dialogue(n + i + 1, f"past-{i:03}", -7 - i, held) for i in range(n)]
     extra = [
-        dialogue(2 * n + 1, "open-dialogue", 30, announced, capacity=50),
+        dialogue(
+            2 * n + 1,
+            "open-dialogue",
+            30,
+            announced,
+            capacity=50,
+            interpretation_languages=["fr", "es", "ar"],
+        ),
         dialogue(2 * n + 2, "draft-dialogue", 40, Dialogue.Status.DRAFT),
         dialogue(2 * n + 3, "cancelled-dialogue", 50, Dialogue.Status.CANCELLED),
         # Announced with its month only: "details to follow", no calendar or registration.

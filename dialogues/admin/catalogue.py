@@ -29,6 +29,7 @@ from a4ep_portal.languages import in_every_language
 from a4ep_portal.middleware import keep_uncompressed
 from a4ep_portal.states import StateError, check_state_move
 from members.forms import TimeZoneField
+from members.models import LANGUAGES
 from members.services import MailingError
 from members.timezones import valid_zone
 
@@ -61,6 +62,12 @@ from ..services import (
     record_attendance_from_report,
 )
 from ..services.alerts import tell_date_set, waiting_count
+from .hours import dialogue_hours_view, fair_hours_panel, series_hours_view
+from .interpretation import (
+    InterpretationFilter,
+    interpretation_demand_panel,
+    interpretation_list,
+)
 from .participation import BreakoutGroupInline, run_sheet_link
 
 
@@ -90,9 +97,23 @@ class DialogueSpeakerInline(admin.TabularInline):
 
 @admin.register(Series)
 class SeriesAdmin(TranslationAdmin):
-    list_display = ["title", "campaign"]
+    list_display = ["title", "campaign", "hours"]
     search_fields = [*in_every_language("title"), "campaign"]
     prepopulated_fields = {"slug": ["title"]}
+
+    def get_urls(self):
+        hours = self.admin_site.admin_view(
+            lambda request, object_id: series_hours_view(self, request, object_id)
+        )
+        return [
+            path("<path:object_id>/hours/", hours, name="dialogues_series_hours"),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description=_("fair hours"))
+    def hours(self, series: Series) -> str:
+        url = reverse("admin:dialogues_series_hours", args=[series.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Daytime by region"))
 
 
 def _count(status: str) -> Count:
@@ -221,7 +242,12 @@ class DialogueAdmin(AuditedAdminMixin, TranslationAdmin):
 
     # The status is not in the form: the panel above it shows it, and its buttons change it
     # (dialogues.services.status).
-    readonly_fields = ["times_elsewhere", "waiting_for_date"]
+    readonly_fields = [
+        "times_elsewhere",
+        "waiting_for_date",
+        "fair_hours",
+        "interpretation_demand",
+    ]
     fieldsets = (
         (None, {"fields": ["series", "number", "title", "slug", "question"]}),
         (
@@ -233,6 +259,7 @@ class DialogueAdmin(AuditedAdminMixin, TranslationAdmin):
                     "date_precision",
                     "waiting_for_date",
                     "times_elsewhere",
+                    "fair_hours",
                     "duration_minutes",
                     "format",
                     "venue",
@@ -252,6 +279,7 @@ class DialogueAdmin(AuditedAdminMixin, TranslationAdmin):
                 ]
             },
         ),
+        (_("Interpretation"), {"fields": ["interpretation_languages", "interpretation_demand"]}),
         (_("Participation"), {"fields": ["breakout_threshold"]}),
     )
 
@@ -282,6 +310,14 @@ class DialogueAdmin(AuditedAdminMixin, TranslationAdmin):
                 required=False,
                 empty_value=Dialogue.DatePrecision.EXACT,
                 widget=forms.RadioSelect,
+            )
+        if db_field.name == "interpretation_languages":
+            return forms.MultipleChoiceField(
+                label=capfirst(db_field.verbose_name),
+                help_text=db_field.help_text,
+                choices=LANGUAGES,
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
             )
         if db_field.name in ("registration_opens_at", "registration_closes_at"):
             kwargs["help_text"] = _("In the dialogue's time zone.")
@@ -324,6 +360,14 @@ class DialogueAdmin(AuditedAdminMixin, TranslationAdmin):
             % count
         )
 
+    @admin.display(description=_("fair hours"))
+    def fair_hours(self, dialogue: Dialogue) -> str:
+        return fair_hours_panel(dialogue)
+
+    @admin.display(description=_("asked for"))
+    def interpretation_demand(self, dialogue: Dialogue) -> str:
+        return interpretation_demand_panel(dialogue)
+
     @admin.display(description=_("no."), ordering="number")
     def number_in_series(self, dialogue: Dialogue) -> int:
         return dialogue.number
@@ -345,7 +389,11 @@ class DialogueAdmin(AuditedAdminMixin, TranslationAdmin):
         view = self.admin_site.admin_view(require_POST(self.invite_view))
         attendance = self.admin_site.admin_view(self.attendance_view)
         status = self.admin_site.admin_view(self.status_view)
+        hours = self.admin_site.admin_view(
+            lambda request, object_id: dialogue_hours_view(self, request, object_id)
+        )
         return [
+            path("<path:object_id>/hours/", hours, name="dialogues_dialogue_hours"),
             path("<path:object_id>/invite/", view, name="dialogues_dialogue_invite"),
             path("<path:object_id>/status/", status, name="dialogues_dialogue_status"),
             path("<path:object_id>/attendance/", attendance, name="dialogues_dialogue_attendance"),
@@ -614,6 +662,7 @@ CSV_COLUMNS = [
     ("status", lambda r: r.get_status_display()),
     ("waiting-list position", lambda r: r.waitlist_position() or ""),
     ("language", lambda r: r.get_language_display()),
+    ("interpretation", lambda r: interpretation_list(r.interpretation)),
     ("needs", lambda r: r.needs),
     ("agrees to being recorded", lambda r: "yes" if r.consents_to_recording else "no"),
     # Questions live in their own list (Questions in admin), with moderation and the run sheet.
@@ -639,6 +688,7 @@ class RegistrationAdmin(AuditedAdminMixin, admin.ModelAdmin):
         "dialogue",
         ("member__country", admin.AllValuesFieldListFilter),
         "member__organisation__kind",
+        InterpretationFilter,
     ]
     search_fields = [
         "member__user__email",
@@ -661,6 +711,7 @@ class RegistrationAdmin(AuditedAdminMixin, admin.ModelAdmin):
         # refresh the localisation figures.
         "breakout_group",
         "attended",
+        "interpretation_asked",
     ]
     fields = [
         *readonly_fields,
@@ -718,6 +769,10 @@ class RegistrationAdmin(AuditedAdminMixin, admin.ModelAdmin):
             user.email,
             registration.organisation_name,
         )
+
+    @admin.display(description=_("interpretation asked for"))
+    def interpretation_asked(self, registration: Registration) -> str:
+        return interpretation_list(registration.interpretation) or "—"
 
     @admin.display(description=_("status"), ordering="status")
     def status_and_position(self, registration: Registration) -> str:

@@ -14,7 +14,21 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from a4ep_portal.access import organiser_may
-from members.models import Organisation, validate_time_zone
+from members.models import LANGUAGES, Organisation, validate_time_zone
+
+LANGUAGE_NAMES = dict(LANGUAGES)
+
+
+def validate_languages(value) -> None:
+    """A list of the portal's language codes (members.models.LANGUAGES), each once."""
+    if not isinstance(value, list) or any(code not in LANGUAGE_NAMES for code in value):
+        raise ValidationError(_("Choose languages from the list."))
+
+
+def language_names(codes: list[str]) -> list[str]:
+    """The names of these languages in the current language, in the list's order."""
+    return [str(name) for code, name in LANGUAGES if code in codes]
+
 
 # What organisers see on the site beyond the public, by the permission admin asks for it.
 VIEW_DIALOGUE = "dialogues.view_dialogue"  # draft dialogues
@@ -179,6 +193,18 @@ class Dialogue(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
+    # Channels of simultaneous interpretation (language codes); registrants ask for the ones
+    # they need, so that organisers can book interpreters.
+    interpretation_languages = models.JSONField(
+        _("interpretation into"),
+        default=list,
+        blank=True,
+        validators=[validate_languages],
+        help_text=_(
+            "Languages interpreters will speak on channels of their own. Registrants choose "
+            "the ones they need when they register."
+        ),
+    )
     breakout_threshold = models.PositiveIntegerField(
         _("breakout groups above"),
         null=True,
@@ -310,6 +336,13 @@ class Dialogue(models.Model):
         if self.registration_closes_at and now >= self.registration_closes_at:
             return state.CLOSED
         return state.OPEN
+
+    def interpretation_languages_in_order(self) -> list[str]:
+        """The codes of interpretation_languages, in the order of the language list."""
+        return [code for code, _name in LANGUAGES if code in self.interpretation_languages]
+
+    def interpretation_names(self) -> list[str]:
+        return language_names(self.interpretation_languages)
 
     def agenda(self) -> list["AgendaItem"]:
         """The agenda with clock times, from the (prefetched) sessions in order."""
@@ -543,6 +576,10 @@ class Registration(models.Model):
     needs = models.TextField(
         _("accessibility or interpretation needs"), max_length=1000, blank=True
     )
+    # Of the dialogue's interpretation_languages, those this registrant will listen to.
+    interpretation = models.JSONField(
+        _("interpretation asked for"), default=list, blank=True, validators=[validate_languages]
+    )
     consents_to_recording = models.BooleanField(_("agrees to being recorded"), default=False)
     breakout_group = models.ForeignKey(
         "dialogues.BreakoutGroup",
@@ -585,6 +622,9 @@ class Registration(models.Model):
 
     def is_confirmed(self) -> bool:
         return self.status == self.Status.CONFIRMED
+
+    def interpretation_names(self) -> list[str]:
+        return language_names(self.interpretation)
 
     def is_waitlisted(self) -> bool:
         return self.status == self.Status.WAITLISTED

@@ -41,6 +41,8 @@ class RegistrationDetails:
     language: str = Registration.Language.ENGLISH
     needs: str = ""
     consents_to_recording: bool = False
+    # Interpretation channels asked for: codes among the dialogue's interpretation_languages.
+    interpretation: tuple[str, ...] = ()
     # Not stored on the registration: it becomes a Question waiting for moderation.
     question: str = ""
 
@@ -175,6 +177,11 @@ def register_member(
         question = fields.pop("question")
         for field, value in fields.items():
             setattr(registration, field, value)
+        registration.interpretation = [
+            code
+            for code in dialogue.interpretation_languages_in_order()
+            if code in details.interpretation
+        ]
         now = timezone.now()
         registration.registered_at = now
         registration.cancelled_at = None

@@ -278,9 +278,11 @@ def register(request, slug: str):
     """The registration form; confirmed or waiting-list place on submit."""
     dialogues = Dialogue.objects.public()
     if request.method == "POST":
-        # Registering reads the dates, the capacity and the slug only; the form page (below,
-        # when the form has errors) loads the rest.
-        dialogue = get_object_or_404(dialogues.only("slug", *DECIDING_FIELDS), slug=slug)
+        # Registering reads the dates, the capacity, the slug and the interpretation channels
+        # only; the form page (below, when the form has errors) loads the rest.
+        dialogue = get_object_or_404(
+            dialogues.only("slug", "interpretation_languages", *DECIDING_FIELDS), slug=slug
+        )
     else:
         dialogue = get_object_or_404(dialogues.select_related("series"), slug=slug)
     member = ensure_member(request.user)
@@ -307,7 +309,7 @@ def register(request, slug: str):
         messages.error(request, registration_closed_message(state))
         return redirect(dialogue)
     form = RegistrationForm.for_member(
-        member, data=request.POST if request.method == "POST" else None
+        member, dialogue, data=request.POST if request.method == "POST" else None
     )
     if request.method == "POST" and form.is_valid():
         try:

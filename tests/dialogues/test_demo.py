@@ -307,3 +307,17 @@ def test_load_demo_refuses_a_production_site_and_creates_no_account(settings):
     )
     assert User.objects.count() == 0
     assert Series.objects.count() == 0
+
+
+def test_the_upcoming_demo_dialogue_offers_interpretation_once(demo, client):
+    upcoming = Dialogue.objects.get(number=6)
+    assert upcoming.interpretation_languages == ["fr", "es", "ar"]
+    # A demo loaded before dialogues offered interpretation gets the channels; a second run
+    # adds none.
+    Dialogue.objects.filter(pk=upcoming.pk).update(interpretation_languages=[])
+    run_load_demo()
+    run_load_demo()
+    upcoming.refresh_from_db()
+    assert upcoming.interpretation_languages == ["fr", "es", "ar"]
+    page = client.get(upcoming.get_absolute_url()).content.decode()
+    assert "Interpretation into" in page
