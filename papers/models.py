@@ -21,31 +21,9 @@ from a4ep_portal.files import (
     validate_pdf,
     validate_webvtt,
 )
+from a4ep_portal.languages import PAPER_LANGUAGES
 from a4ep_portal.models import PublishableModel
 from a4ep_portal.workflow import State
-
-# The languages papers and recordings come in (ISO 639-1), as the series' audience speaks them.
-LANGUAGES = [
-    ("en", _("English")),
-    ("fr", _("French")),
-    ("es", _("Spanish")),
-    ("pt", _("Portuguese")),
-    ("ar", _("Arabic")),
-    ("bn", _("Bengali")),
-    ("ur", _("Urdu")),
-    ("hi", _("Hindi")),
-    ("ne", _("Nepali")),
-    ("id", _("Indonesian")),
-    ("tl", _("Tagalog")),
-    ("my", _("Burmese")),
-    ("sw", _("Swahili")),
-    ("so", _("Somali")),
-    ("ha", _("Hausa")),
-    ("am", _("Amharic")),
-    ("ru", _("Russian")),
-    ("zh", _("Chinese")),
-]
-
 
 # A DOI as Crossref and DataCite hand them out: "10.", a registrant code, "/", a suffix.
 DOI = re.compile(r"10\.\d{4,9}/\S+")
@@ -115,7 +93,7 @@ class PaperContent(models.Model):
         related_name="%(class)s_authored",
         verbose_name=_("authors (organisations)"),
     )
-    language = models.CharField(_("language"), max_length=8, choices=LANGUAGES, default="en")
+    language = models.CharField(_("language"), max_length=8, choices=PAPER_LANGUAGES, default="en")
     body = models.TextField(
         _("text"),
         blank=True,
@@ -299,7 +277,7 @@ class RecordingContent(models.Model):
         blank=True,
         help_text=_("hh:mm:ss. Taken from the audio when left empty."),
     )
-    language = models.CharField(_("language"), max_length=8, choices=LANGUAGES, default="en")
+    language = models.CharField(_("language"), max_length=8, choices=PAPER_LANGUAGES, default="en")
     audience = models.CharField(
         _("audience"), max_length=20, choices=Audience.choices, default=Audience.PUBLIC
     )
@@ -408,7 +386,7 @@ class RecordingVersion(RecordingContent):
         return f"{self.title} (v{self.number})"
 
     def caption_tracks(self) -> list[dict]:
-        labels = dict(LANGUAGES)
+        labels = dict(PAPER_LANGUAGES)
         return [
             {**caption, "label": labels.get(caption["language"], caption["language"])}
             for caption in self.captions
@@ -421,7 +399,7 @@ class Caption(models.Model):
     recording = models.ForeignKey(
         Recording, on_delete=models.CASCADE, related_name="captions", verbose_name=_("recording")
     )
-    language = models.CharField(_("language"), max_length=8, choices=LANGUAGES)
+    language = models.CharField(_("language"), max_length=8, choices=PAPER_LANGUAGES)
     file = models.FileField(
         _("WebVTT file"),
         upload_to=PrivateName("captions", "vtt"),

@@ -11,6 +11,7 @@ from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
 from a4ep_portal.access import organiser_may
+from a4ep_portal.languages import PORTAL_LANGUAGES
 from members.models import Organisation, validate_time_zone
 
 # What organisers see on the site beyond the public, by the permission admin asks for it.
@@ -428,12 +429,6 @@ class Registration(models.Model):
         Status.CANCELLED: set(),
     }
 
-    class Language(models.TextChoices):
-        ENGLISH = "en", _("English")
-        FRENCH = "fr", _("French")
-        SPANISH = "es", _("Spanish")
-        ARABIC = "ar", _("Arabic")
-
     dialogue = models.ForeignKey(
         Dialogue, on_delete=models.CASCADE, related_name="registrations", verbose_name=_("dialogue")
     )
@@ -454,8 +449,8 @@ class Registration(models.Model):
     language = models.CharField(
         _("language you will follow in"),
         max_length=8,
-        choices=Language.choices,
-        default=Language.ENGLISH,
+        choices=PORTAL_LANGUAGES,
+        default="en",
     )
     needs = models.TextField(
         _("accessibility or interpretation needs"), max_length=1000, blank=True

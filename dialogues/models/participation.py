@@ -11,7 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .catalogue import Dialogue, Registration, Session, Speaker
+from a4ep_portal.languages import PORTAL_LANGUAGES
+
+from ..regions import TOPIC_REGIONS
+from .catalogue import Dialogue, Session, Speaker
 
 QUESTION_MAX_LENGTH = 1000
 
@@ -133,8 +136,8 @@ class BreakoutGroup(models.Model):
     language = models.CharField(
         _("language"),
         max_length=8,
-        choices=Registration.Language.choices,
-        default=Registration.Language.ENGLISH,
+        choices=PORTAL_LANGUAGES,
+        default="en",
     )
     facilitator = models.ForeignKey(
         Speaker,
@@ -174,18 +177,9 @@ class TopicProposal(models.Model):
         Status.DECLINED: {Status.OPEN},
     }
 
-    class Region(models.TextChoices):
-        GLOBAL = "global", _("All regions")
-        AFRICA = "africa", _("Africa")
-        ASIA = "asia", _("Asia")
-        LATIN_AMERICA = "latin_america", _("Latin America and the Caribbean")
-        OCEANIA = "oceania", _("Oceania")
-
     title = models.CharField(_("topic"), max_length=200)
     why = models.TextField(_("why it matters"), max_length=2000)
-    region = models.CharField(
-        _("region"), max_length=20, choices=Region.choices, default=Region.GLOBAL
-    )
+    region = models.CharField(_("region"), max_length=20, choices=TOPIC_REGIONS, default="global")
     member = models.ForeignKey(
         "members.Member",
         on_delete=models.SET_NULL,

@@ -37,7 +37,7 @@ class RegistrationError(Exception):
 class RegistrationDetails:
     organisation_name: str = ""
     role: str = ""
-    language: str = Registration.Language.ENGLISH
+    language: str = "en"
     needs: str = ""
     consents_to_recording: bool = False
     # Not stored on the registration: it becomes a Question waiting for moderation.

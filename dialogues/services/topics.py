@@ -3,7 +3,7 @@ duplicates and mark the chosen one with the dialogue that came of it."""
 
 from collections.abc import Iterable
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -11,6 +11,7 @@ from members.models import Member
 
 from ..models import Dialogue, TopicProposal, TopicVote
 from .questions import ParticipationError, clean_question_text
+from .votes import add_vote, fold_votes, remove_vote
 
 
 def propose_topic(member: Member, *, title: str, why: str, region: str) -> TopicProposal:
@@ -30,20 +31,14 @@ def vote_for_topic(proposal: TopicProposal, member: Member) -> TopicVote:
         raise ParticipationError(_("Votes are closed for this proposal."))
     if proposal.member_id == member.pk:
         raise ParticipationError(_("You cannot vote for your own proposal."))
-    try:
-        with transaction.atomic():
-            vote, _created = TopicVote.objects.get_or_create(proposal=proposal, member=member)
-    except IntegrityError:
-        vote = TopicVote.objects.get(proposal=proposal, member=member)
-    return vote
+    return add_vote(TopicVote, member, proposal=proposal)
 
 
 def withdraw_topic_vote(proposal: TopicProposal, member: Member) -> bool:
     """Remove the member's vote from an open proposal; return whether there was one."""
     if proposal.status != TopicProposal.Status.OPEN:
         raise ParticipationError(_("Votes are closed for this proposal."))
-    deleted, _counts = TopicVote.objects.filter(proposal=proposal, member=member).delete()
-    return bool(deleted)
+    return remove_vote(TopicVote, member, proposal=proposal)
 
 
 def _move(proposal: TopicProposal, to: str, **changes) -> TopicProposal:
@@ -70,16 +65,7 @@ def merge_topics(duplicates: Iterable[TopicProposal], into: TopicProposal, *, ac
         raise ParticipationError(_("Merge into a proposal that is open for votes."))
     ids = [p.pk for p in duplicates if p.pk != into.pk]
     duplicates = list(TopicProposal.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
-    voters = set(
-        TopicVote.objects.filter(proposal__in=duplicates).values_list("member_id", flat=True)
-    )
-    voters |= {p.member_id for p in duplicates if p.member_id}
-    voters -= set(into.votes.values_list("member_id", flat=True))
-    voters.discard(into.member_id)
-    TopicVote.objects.bulk_create(
-        [TopicVote(proposal=into, member_id=member_id) for member_id in sorted(voters)]
-    )
-    TopicVote.objects.filter(proposal__in=duplicates).delete()
+    fold_votes(TopicVote, "proposal", duplicates, into)
     for proposal in duplicates:
         _move(proposal, TopicProposal.Status.MERGED, merged_into=into)
     return len(duplicates)
