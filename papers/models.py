@@ -134,16 +134,39 @@ class PaperContent(models.Model):
         return [*self.speakers.all(), *self.organisations.all()]
 
 
-class PaperQuerySet(models.QuerySet):
-    def live(self) -> "PaperQuerySet":
-        """Papers with a published version (their audience still decides who sees them)."""
+class ItemQuerySet(models.QuerySet):
+    def live(self) -> "ItemQuerySet":
+        """Items with a published version (their audience still decides who sees them)."""
         return self.filter(live_version__isnull=False)
 
-    def public(self) -> "PaperQuerySet":
+    def public(self) -> "ItemQuerySet":
         return self.live().filter(live_version__audience=Audience.PUBLIC)
 
 
-class Paper(PaperContent, PublishableModel):
+class PublishedItem(PublishableModel):
+    """What a paper and a recording share beside their content: an address, the publishing
+    workflow, and when they were created and changed. Each declares its own `live_version`
+    (the published version the public sees), a key to its own version model."""
+
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ItemQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def is_revised(self) -> bool:
+        """A newer version than the live one is being worked on."""
+        return self.live_version_id is not None and self.state != State.PUBLISHED
+
+
+class Paper(PaperContent, PublishedItem):
     class Kind(models.TextChoices):
         DISCUSSION = "discussion", _("Discussion paper")
         SUMMARY = "summary", _("Summary of the discussions")
@@ -158,7 +181,6 @@ class Paper(PaperContent, PublishableModel):
         verbose_name=_("dialogue"),
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
-    slug = models.SlugField(_("slug"), max_length=200, unique=True)
     translation_of = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
@@ -176,19 +198,11 @@ class Paper(PaperContent, PublishableModel):
         related_name="+",
         verbose_name=_("published version"),
     )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    objects = PaperQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
+    class Meta(PublishedItem.Meta):
         verbose_name = _("paper")
         verbose_name_plural = _("papers")
         permissions = [("publish_paper", "Can approve, publish and withdraw papers")]
-
-    def __str__(self) -> str:
-        return self.title
 
     def save(self, *args, **kwargs) -> None:
         self.pdf_size = _file_size(self.pdf, self.pdf_size)
@@ -214,10 +228,6 @@ class Paper(PaperContent, PublishableModel):
             )
         if self.translation_of_id and self.translation_of_id == self.pk:
             raise ValidationError({"translation_of": _("A paper cannot translate itself.")})
-
-    def is_revised(self) -> bool:
-        """A newer version than the live one is being worked on."""
-        return self.live_version_id is not None and self.state != State.PUBLISHED
 
 
 class PaperVersion(PaperContent):
@@ -296,22 +306,13 @@ class RecordingContent(models.Model):
         return f"PT{seconds // 3600}H{seconds % 3600 // 60}M{seconds % 60}S"
 
 
-class RecordingQuerySet(models.QuerySet):
-    def live(self) -> "RecordingQuerySet":
-        return self.filter(live_version__isnull=False)
-
-    def public(self) -> "RecordingQuerySet":
-        return self.live().filter(live_version__audience=Audience.PUBLIC)
-
-
-class Recording(RecordingContent, PublishableModel):
+class Recording(RecordingContent, PublishedItem):
     dialogue = models.ForeignKey(
         "dialogues.Dialogue",
         on_delete=models.PROTECT,
         related_name="recordings",
         verbose_name=_("dialogue"),
     )
-    slug = models.SlugField(_("slug"), max_length=200, unique=True)
     live_version = models.ForeignKey(
         "RecordingVersion",
         on_delete=models.SET_NULL,
@@ -320,19 +321,11 @@ class Recording(RecordingContent, PublishableModel):
         related_name="+",
         verbose_name=_("published version"),
     )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    objects = RecordingQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
+    class Meta(PublishedItem.Meta):
         verbose_name = _("recording")
         verbose_name_plural = _("recordings")
         permissions = [("publish_recording", "Can approve, publish and withdraw recordings")]
-
-    def __str__(self) -> str:
-        return self.title
 
     def save(self, *args, **kwargs) -> None:
         if is_new_upload(self.audio):

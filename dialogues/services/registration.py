@@ -18,8 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from a4ep_portal import pagecache
 from a4ep_portal.access import organiser_may
-from a4ep_portal.pagecache import invalidate_public_pages
 from a4ep_portal.queueing import dispatch_on_commit
 from a4ep_portal.services import record_event
 from members.models import Member
@@ -188,7 +188,7 @@ def register_member(
             message = "confirmed"
             if dialogue.capacity is not None and counts["confirmed"] + 1 == dialogue.capacity:
                 # The last seat: visitors' cached page must now offer the waiting list.
-                transaction.on_commit(invalidate_public_pages)
+                transaction.on_commit(lambda: pagecache.invalidate("the last seat was taken"))
         else:
             registration.status = Registration.Status.WAITLISTED
             registration.confirmed_at = None
@@ -330,7 +330,7 @@ def cancel_registration(registration: Registration, *, actor) -> Registration:
         promoted = promote_from_waiting_list(dialogue)
         if freed_a_seat and not promoted and dialogue.capacity is not None:
             # A full dialogue may have a seat again: visitors' cached page must say so.
-            transaction.on_commit(invalidate_public_pages)
+            transaction.on_commit(lambda: pagecache.invalidate("a seat was freed"))
     return registration
 
 
@@ -377,7 +377,7 @@ def mark_attendance(registrations: Iterable[Registration], *, attended: bool, ac
         # Attendees count in the localisation figures, which past dialogue pages show to
         # visitors too; update() sends no signal, so both caches are dropped here.
         forget_figures()
-        invalidate_public_pages()
+        pagecache.invalidate("attendance was marked")
     return changed
 
 
