@@ -143,10 +143,22 @@ class ItemQuerySet(models.QuerySet):
         return self.live().filter(live_version__audience=Audience.PUBLIC)
 
 
+def live_version_field(version_model: str) -> models.ForeignKey:
+    """An item's published version, which the public sees (empty: not on the site)."""
+    return models.ForeignKey(
+        version_model,
+        on_delete=models.SET_NULL,
+        null=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("published version"),
+    )
+
+
 class PublishedItem(PublishableModel):
     """What a paper and a recording share beside their content: an address, the publishing
     workflow, and when they were created and changed. Each declares its own `live_version`
-    (the published version the public sees), a key to its own version model."""
+    (live_version_field), a key to its own version model."""
 
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -190,14 +202,7 @@ class Paper(PaperContent, PublishedItem):
         verbose_name=_("translation of"),
         help_text=_("The paper this one translates; the two pages then link to each other."),
     )
-    live_version = models.ForeignKey(
-        "PaperVersion",
-        on_delete=models.SET_NULL,
-        null=True,
-        editable=False,
-        related_name="+",
-        verbose_name=_("published version"),
-    )
+    live_version = live_version_field("PaperVersion")
 
     class Meta(PublishedItem.Meta):
         verbose_name = _("paper")
@@ -313,14 +318,7 @@ class Recording(RecordingContent, PublishedItem):
         related_name="recordings",
         verbose_name=_("dialogue"),
     )
-    live_version = models.ForeignKey(
-        "RecordingVersion",
-        on_delete=models.SET_NULL,
-        null=True,
-        editable=False,
-        related_name="+",
-        verbose_name=_("published version"),
-    )
+    live_version = live_version_field("RecordingVersion")
 
     class Meta(PublishedItem.Meta):
         verbose_name = _("recording")
