@@ -23,9 +23,8 @@ from .participation import (
     BreakoutGroup,
     Feedback,
     Question,
-    QuestionVote,
     TopicProposal,
-    TopicVote,
+    Vote,
 )
 
 __all__ = [
@@ -37,9 +36,8 @@ __all__ = [
     "BreakoutGroup",
     "Feedback",
     "Question",
-    "QuestionVote",
     "TopicProposal",
-    "TopicVote",
+    "Vote",
     "AgendaItem",
     "Dialogue",
     "DialogueQuerySet",

@@ -100,29 +100,6 @@ class Question(models.Model):
         return self.status == self.Status.APPROVED
 
 
-class QuestionVote(models.Model):
-    question = models.ForeignKey(
-        Question, on_delete=models.CASCADE, related_name="votes", verbose_name=_("question")
-    )
-    member = models.ForeignKey(
-        "members.Member",
-        on_delete=models.CASCADE,
-        related_name="question_votes",
-        verbose_name=_("member"),
-    )
-    created_at = models.DateTimeField(_("voted"), default=timezone.now)
-
-    class Meta:
-        verbose_name = _("question vote")
-        verbose_name_plural = _("question votes")
-        constraints = [
-            models.UniqueConstraint(fields=["question", "member"], name="one_vote_per_question")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.member_id} → {self.question_id}"
-
-
 class BreakoutGroup(models.Model):
     """A smaller discussion group of a dialogue; confirmed registrants pick one or are given one."""
 
@@ -224,27 +201,48 @@ class TopicProposal(models.Model):
         return self.title
 
 
-class TopicVote(models.Model):
+class Vote(models.Model):
+    """A member's vote for a question or for a topic proposal (exactly one of the two):
+    they work alike (dialogues/services/votes.py), so one table holds both, and each item's
+    `votes` are its own."""
+
+    question = models.ForeignKey(
+        Question,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="votes",
+        verbose_name=_("question"),
+    )
     proposal = models.ForeignKey(
-        TopicProposal, on_delete=models.CASCADE, related_name="votes", verbose_name=_("proposal")
+        TopicProposal,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="votes",
+        verbose_name=_("proposal"),
     )
     member = models.ForeignKey(
-        "members.Member",
-        on_delete=models.CASCADE,
-        related_name="topic_votes",
-        verbose_name=_("member"),
+        "members.Member", on_delete=models.CASCADE, related_name="votes", verbose_name=_("member")
     )
     created_at = models.DateTimeField(_("voted"), default=timezone.now)
 
     class Meta:
-        verbose_name = _("topic vote")
-        verbose_name_plural = _("topic votes")
+        verbose_name = _("vote")
+        verbose_name_plural = _("votes")
         constraints = [
-            models.UniqueConstraint(fields=["proposal", "member"], name="one_vote_per_topic")
+            models.CheckConstraint(
+                condition=models.Q(question__isnull=False, proposal__isnull=True)
+                | models.Q(question__isnull=True, proposal__isnull=False),
+                name="vote_for_one_item",
+            ),
+            # A vote for the other kind of item has NULL here, and NULLs never collide.
+            models.UniqueConstraint(fields=["question", "member"], name="one_vote_per_question"),
+            models.UniqueConstraint(fields=["proposal", "member"], name="one_vote_per_topic"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.member_id} → {self.proposal_id}"
+        return f"{self.member_id} → {self.question_id or self.proposal_id}"
 
 
 class Feedback(models.Model):

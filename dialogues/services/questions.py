@@ -18,10 +18,10 @@ from ..models import (
     QUESTION_MAX_LENGTH,
     Dialogue,
     Question,
-    QuestionVote,
     Registration,
     Session,
     Speaker,
+    Vote,
 )
 from .votes import add_vote, fold_votes, remove_vote
 
@@ -125,7 +125,7 @@ def merge_questions(duplicates: Iterable[Question], into: Question, *, actor) ->
     duplicates = [q for q in _locked(duplicates) if q.pk != into.pk]
     if any(q.dialogue_id != into.dialogue_id for q in duplicates):
         raise ParticipationError(_("Only questions of the same dialogue can be merged."))
-    fold_votes(QuestionVote, "question", duplicates, into)
+    fold_votes("question", duplicates, into)
     return _move(duplicates, Question.Status.MERGED, actor=actor, merged_into=into)
 
 
@@ -134,7 +134,7 @@ def _locked(questions: Iterable[Question]) -> list[Question]:
     return list(Question.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
 
 
-def vote_for_question(question: Question, member: Member) -> QuestionVote:
+def vote_for_question(question: Question, member: Member) -> Vote:
     """Add the member's vote; voting again changes nothing. Confirmed registrants only, for
     approved questions of others."""
     if not question.is_approved():
@@ -145,11 +145,11 @@ def vote_for_question(question: Question, member: Member) -> QuestionVote:
         raise ParticipationError(_("This dialogue is over; its questions stay as they are."))
     if not is_confirmed_registrant(question.dialogue, member):
         raise ParticipationError(_("Only confirmed registrants can vote."))
-    return add_vote(QuestionVote, member, question=question)
+    return add_vote(member, question=question)
 
 
 def withdraw_question_vote(question: Question, member: Member) -> bool:
     """Remove the member's vote if there is one; return whether there was."""
     if question.dialogue.is_over():
         raise ParticipationError(_("This dialogue is over; its questions stay as they are."))
-    return remove_vote(QuestionVote, member, question=question)
+    return remove_vote(member, question=question)

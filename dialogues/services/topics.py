@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from members.models import Member
 
-from ..models import Dialogue, TopicProposal, TopicVote
+from ..models import Dialogue, TopicProposal, Vote
 from .questions import ParticipationError, clean_question_text
 from .votes import add_vote, fold_votes, remove_vote
 
@@ -24,21 +24,21 @@ def propose_topic(member: Member, *, title: str, why: str, region: str) -> Topic
     )
 
 
-def vote_for_topic(proposal: TopicProposal, member: Member) -> TopicVote:
+def vote_for_topic(proposal: TopicProposal, member: Member) -> Vote:
     """Add the member's vote to an open proposal of someone else; voting again changes
     nothing."""
     if proposal.status != TopicProposal.Status.OPEN:
         raise ParticipationError(_("Votes are closed for this proposal."))
     if proposal.member_id == member.pk:
         raise ParticipationError(_("You cannot vote for your own proposal."))
-    return add_vote(TopicVote, member, proposal=proposal)
+    return add_vote(member, proposal=proposal)
 
 
 def withdraw_topic_vote(proposal: TopicProposal, member: Member) -> bool:
     """Remove the member's vote from an open proposal; return whether there was one."""
     if proposal.status != TopicProposal.Status.OPEN:
         raise ParticipationError(_("Votes are closed for this proposal."))
-    return remove_vote(TopicVote, member, proposal=proposal)
+    return remove_vote(member, proposal=proposal)
 
 
 def _move(proposal: TopicProposal, to: str, **changes) -> TopicProposal:
@@ -65,7 +65,7 @@ def merge_topics(duplicates: Iterable[TopicProposal], into: TopicProposal, *, ac
         raise ParticipationError(_("Merge into a proposal that is open for votes."))
     ids = [p.pk for p in duplicates if p.pk != into.pk]
     duplicates = list(TopicProposal.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
-    fold_votes(TopicVote, "proposal", duplicates, into)
+    fold_votes("proposal", duplicates, into)
     for proposal in duplicates:
         _move(proposal, TopicProposal.Status.MERGED, merged_into=into)
     return len(duplicates)

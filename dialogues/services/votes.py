@@ -1,41 +1,43 @@
-"""Votes for questions and for topic proposals, which work alike: one row per (item,
+"""Votes for questions and for topic proposals, which work alike: one Vote row per (item,
 member) under a unique constraint, so a double click or two requests at once leave exactly
 one vote; merging duplicates folds their votes, and their authors as voters, into the one
-kept. The checks of who may vote when are the callers' (questions.py, topics.py)."""
+kept. The checks of who may vote when are the callers' (questions.py, topics.py). An item is
+named by its field of Vote: `question=...` or `proposal=...`."""
 
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, transaction
 
 from members.models import Member
 
+from ..models import Vote
 
-def add_vote(vote_model: type[models.Model], member: Member, **item) -> models.Model:
-    """The member's vote for the item (`question=...` or `proposal=...`), added unless it is
-    there already."""
+
+def add_vote(member: Member, **item) -> Vote:
+    """The member's vote for the item, added unless it is there already."""
     try:
         with transaction.atomic():
-            vote, _created = vote_model.objects.get_or_create(member=member, **item)
+            vote, _created = Vote.objects.get_or_create(member=member, **item)
     except IntegrityError:
         # Another request inserted the same vote between our look-up and insert.
-        vote = vote_model.objects.get(member=member, **item)
+        vote = Vote.objects.get(member=member, **item)
     return vote
 
 
-def remove_vote(vote_model: type[models.Model], member: Member, **item) -> bool:
+def remove_vote(member: Member, **item) -> bool:
     """Remove the member's vote for the item if there is one; return whether there was."""
-    deleted, _counts = vote_model.objects.filter(member=member, **item).delete()
+    deleted, _counts = Vote.objects.filter(member=member, **item).delete()
     return bool(deleted)
 
 
-def fold_votes(vote_model: type[models.Model], field: str, duplicates: list, into) -> None:
-    """Move the votes of the duplicates (items of the vote's `field`), and their authors as
+def fold_votes(field: str, duplicates: list, into) -> None:
+    """Move the votes of the duplicates (items of Vote's `field`), and their authors as
     voters, to `into`: once each, never a vote for one's own item. Inside the caller's
     transaction, with the items locked."""
-    of_duplicates = vote_model.objects.filter(**{f"{field}__in": duplicates})
+    of_duplicates = Vote.objects.filter(**{f"{field}__in": duplicates})
     voters = set(of_duplicates.values_list("member_id", flat=True))
     voters |= {item.member_id for item in duplicates if item.member_id}
     voters -= set(into.votes.values_list("member_id", flat=True))
     voters.discard(into.member_id)
-    vote_model.objects.bulk_create(
-        [vote_model(**{field: into}, member_id=member_id) for member_id in sorted(voters)]
+    Vote.objects.bulk_create(
+        [Vote(**{field: into}, member_id=member_id) for member_id in sorted(voters)]
     )
     of_duplicates.delete()
