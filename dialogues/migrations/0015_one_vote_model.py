@@ -8,9 +8,9 @@ from django.db import migrations, models
 BATCH = 2000
 
 
-def _copy(source, target, field: str) -> None:
-    """Copy (item, member, created_at) of every row of `source` into `target`, in batches."""
-    rows = source.objects.order_by("pk").values_list(f"{field}_id", "member_id", "created_at")
+def _copy(rows, target, field: str) -> None:
+    """Copy (item, member, created_at) of every row into `target`, in batches."""
+    rows = rows.order_by("pk").values_list(f"{field}_id", "member_id", "created_at")
     batch = []
     for item_id, member_id, created_at in rows.iterator(chunk_size=BATCH):
         batch.append(target(**{f"{field}_id": item_id}, member_id=member_id, created_at=created_at))
@@ -20,29 +20,21 @@ def _copy(source, target, field: str) -> None:
     target.objects.bulk_create(batch)
 
 
+KINDS = (("QuestionVote", "question"), ("TopicVote", "proposal"))
+
+
 def merge_votes(apps, schema_editor):
     Vote = apps.get_model("dialogues", "Vote")
-    _copy(apps.get_model("dialogues", "QuestionVote"), Vote, "question")
-    _copy(apps.get_model("dialogues", "TopicVote"), Vote, "proposal")
+    for model, field in KINDS:
+        _copy(apps.get_model("dialogues", model).objects.all(), Vote, field)
 
 
-def split_votes_filtered(apps, schema_editor):
-    """The backward copy: each old model takes the votes of its kind of item."""
+def split_votes(apps, schema_editor):
+    """Backwards: each old model takes the votes of its kind of item."""
     Vote = apps.get_model("dialogues", "Vote")
-    for model, field in (("QuestionVote", "question"), ("TopicVote", "proposal")):
-        old = apps.get_model("dialogues", model)
-        rows = (
-            Vote.objects.filter(**{f"{field}__isnull": False})
-            .order_by("pk")
-            .values_list(f"{field}_id", "member_id", "created_at")
-        )
-        old.objects.bulk_create(
-            [
-                old(**{f"{field}_id": item_id}, member_id=member_id, created_at=created_at)
-                for item_id, member_id, created_at in rows.iterator(chunk_size=BATCH)
-            ],
-            batch_size=BATCH,
-        )
+    for model, field in KINDS:
+        votes = Vote.objects.filter(**{f"{field}__isnull": False})
+        _copy(votes, apps.get_model("dialogues", model), field)
 
 
 class Migration(migrations.Migration):
@@ -101,7 +93,7 @@ class Migration(migrations.Migration):
             ],
             options={"verbose_name": "vote", "verbose_name_plural": "votes"},
         ),
-        migrations.RunPython(merge_votes, split_votes_filtered),
+        migrations.RunPython(merge_votes, split_votes),
         migrations.DeleteModel(name="QuestionVote"),
         migrations.DeleteModel(name="TopicVote"),
         migrations.AlterField(
