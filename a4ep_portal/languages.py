@@ -10,6 +10,38 @@ import unicodedata
 
 from django.conf import settings
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+# Every list of languages in the portal comes from here (ISO 639-1 codes): the languages its
+# people speak and its papers and recordings come in, as the series' audience speaks them.
+SPOKEN_LANGUAGES = [
+    ("en", _("English")),
+    ("fr", _("French")),
+    ("es", _("Spanish")),
+    ("pt", _("Portuguese")),
+    ("ar", _("Arabic")),
+    ("bn", _("Bengali")),
+    ("ur", _("Urdu")),
+    ("hi", _("Hindi")),
+    ("ne", _("Nepali")),
+    ("id", _("Indonesian")),
+    ("tl", _("Tagalog")),
+    ("my", _("Burmese")),
+    ("sw", _("Swahili")),
+    ("so", _("Somali")),
+    ("ha", _("Hausa")),
+    ("am", _("Amharic")),
+    ("ru", _("Russian")),
+    ("zh", _("Chinese")),
+]
+# The languages the portal's pages and mail are written in (settings.LANGUAGES), which a
+# registrant follows a dialogue in.
+PORTAL_LANGUAGES = [
+    (code, name) for code, name in SPOKEN_LANGUAGES if code in ("en", "fr", "es", "ar")
+]
+# Papers and recordings come in any of them; members choose among all but Russian and Chinese.
+PAPER_LANGUAGES = SPOKEN_LANGUAGES
+MEMBER_LANGUAGES = [(code, name) for code, name in SPOKEN_LANGUAGES if code not in {"ru", "zh"}]
 
 
 def original_language(item) -> str:

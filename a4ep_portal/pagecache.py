@@ -1,10 +1,14 @@
 """Anonymous visitors' public pages, kept in the shared cache and dropped when content changes.
 
 Django's cache middleware keys pages by URL and Vary headers and can only expire them; here the
-key also carries a generation number that apps bump (invalidate_public_pages) whenever what
-those pages show changes: publishing, a new dialogue, a changed agenda. Bumping is one atomic
-INCR, and every web node sees it within GENERATION_SECONDS (the process that bumps it, at once).
-Logged-in members' pages are never cached.
+key also carries a generation number, bumped whenever what those pages show changes:
+publishing, a new dialogue, a changed agenda, a full dialogue. Every invalidation goes through
+this module: `invalidate(reason)` for a change made without a model signal (update(), a seat
+taken), `invalidate_when_changed(reason, *models)` for models whose saves and deletes change
+the pages (each app lists its own from AppConfig.ready()). Bumping is one atomic INCR, and
+every web node sees it within GENERATION_SECONDS (the process that bumps it, at once). Other
+caches of public content key on `generation()` too (the JSON API), so the same bump drops
+them. Logged-in members' pages are never cached.
 
 A hit is served by PublicPageCacheMiddleware before the rest of the middleware stack runs, with
 one cache round trip: the generation is kept in the process for GENERATION_SECONDS, and what is
@@ -12,14 +16,18 @@ stored is the finished response (headers, compressed body), so nothing is done t
 """
 
 import hashlib
+import logging
 import re
 import time
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils import translation
+
+logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "public-pages:generation"
 # How long a process trusts the generation it last read: another node's bump reaches its
@@ -47,16 +55,45 @@ def _generation() -> int:
     return generation
 
 
-def invalidate_public_pages(*args, **kwargs) -> None:
-    """Drop every cached public page (usable directly as a signal receiver)."""
+def generation() -> int | None:
+    """The number every cache of public content keys on (None: the cache does not answer)."""
+    try:
+        return _generation()
+    except Exception:  # an unreachable cache is a miss
+        logger.warning("Cache unavailable for the pages' generation", exc_info=True)
+        return None
+
+
+def invalidate(reason: str) -> None:
+    """Drop every cached public page and API answer: what they show has changed (`reason`,
+    for the debug log). Nothing to do while both caches are off."""
     global _known_generation
-    if not settings.PUBLIC_PAGE_CACHE_SECONDS:
+    if not (settings.PUBLIC_PAGE_CACHE_SECONDS or settings.API_CACHE_SECONDS):
         return
+    logger.debug("Public pages dropped: %s", reason)
     _known_generation = None
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:
         cache.set(GENERATION_KEY, int(time.time() * 1000), timeout=None)
+
+
+def invalidate_when_changed(reason: str, *models) -> None:
+    """Drop the cached pages whenever a row of one of these models is saved or deleted; for
+    the automatic model of a many-to-many (Dialogue.co_hosts.through), whenever links are
+    added or removed. Connected once per model, however often it is called."""
+
+    def receiver(sender, **kwargs) -> None:
+        invalidate(reason)
+
+    for model in models:
+        if model._meta.auto_created:
+            signals = {"links": m2m_changed}
+        else:
+            signals = {"save": post_save, "delete": post_delete}
+        for name, signal in signals.items():
+            uid = f"pagecache:{model._meta.label}:{name}"
+            signal.connect(receiver, sender=model, weak=False, dispatch_uid=uid)
 
 
 def _cacheable_request(request) -> bool:

@@ -13,7 +13,8 @@ from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.text import format_lazy
-from django.utils.translation import gettext_lazy as _
+
+from a4ep_portal.languages import PORTAL_LANGUAGES
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -347,12 +348,7 @@ ACCOUNT_RATE_LIMITS = {
 # English is the original language of the portal and of its content; its pages stay at the
 # unprefixed addresses already shared, the others live under /fr/, /es/ and /ar/.
 LANGUAGE_CODE = "en"
-LANGUAGES = [
-    ("en", _("English")),
-    ("fr", _("French")),
-    ("es", _("Spanish")),
-    ("ar", _("Arabic")),
-]
+LANGUAGES = PORTAL_LANGUAGES
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

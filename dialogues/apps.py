@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 # Editors keep the catalogue; publishers may also delete. Registrations are only ever made by
@@ -64,12 +64,18 @@ class DialoguesConfig(AppConfig):
 
     def _drop_cached_pages_on_change(self) -> None:
         """What the public catalogue shows changed: anonymous visitors' cached pages go."""
-        from a4ep_portal.pagecache import invalidate_public_pages
+        from a4ep_portal import pagecache
         from members.models import Organisation
 
         from .models import Dialogue, DialogueSpeaker, Series, Session, Speaker
 
-        for model in (Series, Dialogue, Session, DialogueSpeaker, Speaker, Organisation):
-            for signal in (post_save, post_delete):
-                signal.connect(invalidate_public_pages, sender=model, weak=False)
-        m2m_changed.connect(invalidate_public_pages, sender=Dialogue.co_hosts.through, weak=False)
+        pagecache.invalidate_when_changed(
+            "the catalogue changed",
+            Series,
+            Dialogue,
+            Session,
+            DialogueSpeaker,
+            Speaker,
+            Organisation,
+            Dialogue.co_hosts.through,
+        )

@@ -28,6 +28,10 @@ REGION_LABELS = {
     UNKNOWN: _("Not known"),
 }
 GLOBAL_SOUTH = (AFRICA, ASIA, LATIN_AMERICA, OCEANIA)
+# What a topic proposal is about: one region of the Global South, or all regions.
+TOPIC_REGIONS = [("global", _("All regions"))] + [
+    (region, REGION_LABELS[region]) for region in GLOBAL_SOUTH
+]
 
 # ISO 3166-1 alpha-2 codes by M49 region (sub-regions in comments).
 _COUNTRIES = {

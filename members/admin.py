@@ -46,6 +46,7 @@ from .models import (
 )
 from .services import (
     MailingError,
+    audience_problems,
     audience_size,
     move_mailing,
     preview_message,
@@ -191,22 +192,17 @@ class MailingForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        audience = data.get("audience")
-        if audience == Mailing.Audience.CHOSEN_MEMBERS and not (
-            data.get("countries") or data.get("organisation_kinds")
-        ):
-            self.add_error("countries", _("Choose at least one country or kind of organisation."))
-        if audience == Mailing.Audience.ADDRESSES_ONLY and not data.get("guest_addresses"):
-            self.add_error("guest_addresses", _("Paste at least one address."))
-        needs_dialogue = audience in (
-            Mailing.Audience.REGISTRANTS,
-            Mailing.Audience.WAITING_LIST,
-            Mailing.Audience.SUMMARY_READERS,
+        problems = audience_problems(
+            data.get("audience"),
+            recipient=data.get("recipient"),
+            countries=data.get("countries"),
+            organisation_kinds=data.get("organisation_kinds"),
+            guest_addresses=data.get("guest_addresses"),
+            dialogue=data.get("dialogue"),
+            details=data.get("details"),
         )
-        if (needs_dialogue or data.get("details")) and not data.get("dialogue"):
-            self.add_error("dialogue", _("Choose the dialogue."))
-        if audience == Mailing.Audience.ONE_MEMBER and not data.get("recipient"):
-            self.add_error("recipient", _("Choose the member."))
+        for field_name, problem in problems.items():
+            self.add_error(field_name, problem)
         return data
 
 

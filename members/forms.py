@@ -4,9 +4,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from a4ep_portal.languages import sort_key
+from a4ep_portal.languages import MEMBER_LANGUAGES, sort_key
 
-from .models import LANGUAGES, PREFERENCE_FIELDS, Member, Organisation
+from .models import PREFERENCE_FIELDS, Member, Organisation
 from .services import update_signup_profile
 from .timezones import time_zone_choices, valid_zone
 
@@ -103,7 +103,7 @@ class ProfileForm(forms.ModelForm):
     time_zone = TimeZoneField(widget=forms.Select(attrs={"data-guess-time-zone": ""}))
     languages_spoken = forms.MultipleChoiceField(
         label=_("Languages you speak"),
-        choices=LANGUAGES,
+        choices=MEMBER_LANGUAGES,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )

@@ -9,28 +9,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from a4ep_portal.languages import MEMBER_LANGUAGES
 from a4ep_portal.models import PublishableModel
 from a4ep_portal.workflow import State
-
-# Languages members speak and may get mail in (ISO 639-1), as the series' audience speaks them.
-LANGUAGES = [
-    ("en", _("English")),
-    ("fr", _("French")),
-    ("es", _("Spanish")),
-    ("pt", _("Portuguese")),
-    ("ar", _("Arabic")),
-    ("bn", _("Bengali")),
-    ("ur", _("Urdu")),
-    ("hi", _("Hindi")),
-    ("ne", _("Nepali")),
-    ("id", _("Indonesian")),
-    ("tl", _("Tagalog")),
-    ("my", _("Burmese")),
-    ("sw", _("Swahili")),
-    ("so", _("Somali")),
-    ("ha", _("Hausa")),
-    ("am", _("Amharic")),
-]
 
 
 @functools.cache
@@ -156,7 +137,7 @@ class Member(models.Model):
     preferred_language = models.CharField(
         _("preferred language"),
         max_length=8,
-        choices=LANGUAGES,
+        choices=MEMBER_LANGUAGES,
         default="en",
         help_text=_(
             "The portal switches to this language when you log in, and we write to you in it "
@@ -200,7 +181,7 @@ class Member(models.Model):
         return settings.LANGUAGE_CODE
 
     def languages_spoken_display(self) -> list[str]:
-        names = dict(LANGUAGES)
+        names = dict(MEMBER_LANGUAGES)
         return [str(names[code]) for code in self.languages_spoken if code in names]
 
 

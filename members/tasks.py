@@ -8,13 +8,8 @@ from django.conf import settings
 
 from a4ep_portal.queueing import BROKER_ERRORS
 
-from .services.outbox import (
-    forget_dispatch,
-    give_up_deliveries,
-    requeue_stuck_deliveries,
-    send_delivery_batch,
-    send_scheduled_mailings,
-)
+from .services.outbox import forget_dispatch, requeue_stuck_deliveries, send_scheduled_mailings
+from .services.sending import give_up_deliveries, send_delivery_batch
 
 MAX_RETRIES = 5
 

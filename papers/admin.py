@@ -76,7 +76,7 @@ class CaptionInline(admin.TabularInline):
 class PaperAdmin(AuditedAdminMixin, WorkflowAdminMixin, TranslationAdmin):
     save_service = services.save_item
     note_service = services.note_edit
-    move_service = services.move_paper
+    move_service = services.move
     formfield_overrides = PRIVATE_FILES
     view_on_site = staticmethod(_view_on_site)
 
@@ -116,7 +116,7 @@ class PaperAdmin(AuditedAdminMixin, WorkflowAdminMixin, TranslationAdmin):
 class RecordingAdmin(AuditedAdminMixin, WorkflowAdminMixin, TranslationAdmin):
     save_service = services.save_item
     note_service = services.note_edit
-    move_service = services.move_recording
+    move_service = services.move
     formfield_overrides = {**PRIVATE_FILES, models.URLField: {"assume_scheme": "https"}}
     view_on_site = staticmethod(_view_on_site)
 

@@ -22,7 +22,7 @@ from django.http import JsonResponse
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from a4ep_portal.pagecache import GENERATION_KEY
+from a4ep_portal import pagecache
 from dialogues.models import Dialogue, DialogueSpeaker, Series, Speaker
 
 from .linked_data import absolute
@@ -55,7 +55,7 @@ def _store(key: str, value) -> None:
 
 
 def _key(request) -> str:
-    generation = _cached(GENERATION_KEY) or 0
+    generation = pagecache.generation() or 0
     text = f"{generation}\0{request.get_full_path()}"
     return "api:" + hashlib.sha256(text.encode()).hexdigest()
 

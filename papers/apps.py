@@ -40,10 +40,6 @@ class PapersConfig(AppConfig):
         signals.connect()
         post_migrate.connect(grant_paper_permissions, sender=self, dispatch_uid="papers_groups")
         # Publishing, withdrawing or editing changes what the archive and dialogue pages show.
-        from django.db.models.signals import post_delete, post_save
+        from a4ep_portal import pagecache
 
-        from a4ep_portal.pagecache import invalidate_public_pages
-
-        for model in self.get_models():
-            for signal in (post_save, post_delete):
-                signal.connect(invalidate_public_pages, sender=model, weak=False)
+        pagecache.invalidate_when_changed("a paper or recording changed", *self.get_models())

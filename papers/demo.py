@@ -69,4 +69,4 @@ def load_papers(sender=None, **kwargs) -> None:
         services.save_item(paper, actor=editor, created=True)
         paper.organisations.set(dialogue.co_hosts.all())
         for move, actor in [("submit", editor), ("approve", publisher), ("publish", publisher)]:
-            services.move_paper(paper, move, actor=actor)
+            services.move(paper, move, actor=actor)

@@ -10,8 +10,10 @@ from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from a4ep_portal.languages import PAPER_LANGUAGES
+
 from .linked_data import PUBLISHER
-from .models import LANGUAGES, Paper, Recording
+from .models import Paper, Recording
 
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 
@@ -151,7 +153,7 @@ class PodcastFeed(Feed):
 
     def title(self, language: str) -> str:
         return gettext("A4EP Dialogues podcast (%(language)s)") % {
-            "language": dict(LANGUAGES).get(language, language)
+            "language": dict(PAPER_LANGUAGES).get(language, language)
         }
 
     def description(self, language: str) -> str:
@@ -221,4 +223,4 @@ def podcast_languages() -> list[tuple[str, str]]:
         .values_list("live_version__language", flat=True)
         .distinct()
     )
-    return [(code, name) for code, name in LANGUAGES if code in codes]
+    return [(code, name) for code, name in PAPER_LANGUAGES if code in codes]

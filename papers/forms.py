@@ -8,9 +8,10 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.manager import get_translatable_fields_for_model
 from modeltranslation.utils import build_localized_fieldname
 
+from a4ep_portal.languages import PAPER_LANGUAGES
 from dialogues.models import Dialogue
 
-from .models import LANGUAGES, Paper
+from .models import Paper
 
 # PostgreSQL's text search configuration: most of the archive is in English.
 SEARCH_CONFIG = "english"
@@ -91,7 +92,7 @@ class ArchiveFilterForm(forms.Form):
             del self.fields["kind"]
         present = set(items.values_list("live_version__language", flat=True).distinct())
         self.fields["language"].choices = [("", _("Any language"))] + [
-            (code, name) for code, name in LANGUAGES if code in present
+            (code, name) for code, name in PAPER_LANGUAGES if code in present
         ]
         years = (
             with_year(items.order_by())

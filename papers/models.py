@@ -21,31 +21,9 @@ from a4ep_portal.files import (
     validate_pdf,
     validate_webvtt,
 )
+from a4ep_portal.languages import PAPER_LANGUAGES
 from a4ep_portal.models import PublishableModel
 from a4ep_portal.workflow import State
-
-# The languages papers and recordings come in (ISO 639-1), as the series' audience speaks them.
-LANGUAGES = [
-    ("en", _("English")),
-    ("fr", _("French")),
-    ("es", _("Spanish")),
-    ("pt", _("Portuguese")),
-    ("ar", _("Arabic")),
-    ("bn", _("Bengali")),
-    ("ur", _("Urdu")),
-    ("hi", _("Hindi")),
-    ("ne", _("Nepali")),
-    ("id", _("Indonesian")),
-    ("tl", _("Tagalog")),
-    ("my", _("Burmese")),
-    ("sw", _("Swahili")),
-    ("so", _("Somali")),
-    ("ha", _("Hausa")),
-    ("am", _("Amharic")),
-    ("ru", _("Russian")),
-    ("zh", _("Chinese")),
-]
-
 
 # A DOI as Crossref and DataCite hand them out: "10.", a registrant code, "/", a suffix.
 DOI = re.compile(r"10\.\d{4,9}/\S+")
@@ -115,7 +93,7 @@ class PaperContent(models.Model):
         related_name="%(class)s_authored",
         verbose_name=_("authors (organisations)"),
     )
-    language = models.CharField(_("language"), max_length=8, choices=LANGUAGES, default="en")
+    language = models.CharField(_("language"), max_length=8, choices=PAPER_LANGUAGES, default="en")
     body = models.TextField(
         _("text"),
         blank=True,
@@ -156,16 +134,51 @@ class PaperContent(models.Model):
         return [*self.speakers.all(), *self.organisations.all()]
 
 
-class PaperQuerySet(models.QuerySet):
-    def live(self) -> "PaperQuerySet":
-        """Papers with a published version (their audience still decides who sees them)."""
+class ItemQuerySet(models.QuerySet):
+    def live(self) -> "ItemQuerySet":
+        """Items with a published version (their audience still decides who sees them)."""
         return self.filter(live_version__isnull=False)
 
-    def public(self) -> "PaperQuerySet":
+    def public(self) -> "ItemQuerySet":
         return self.live().filter(live_version__audience=Audience.PUBLIC)
 
 
-class Paper(PaperContent, PublishableModel):
+def live_version_field(version_model: str) -> models.ForeignKey:
+    """An item's published version, which the public sees (empty: not on the site)."""
+    return models.ForeignKey(
+        version_model,
+        on_delete=models.SET_NULL,
+        null=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("published version"),
+    )
+
+
+class PublishedItem(PublishableModel):
+    """What a paper and a recording share beside their content: an address, the publishing
+    workflow, and when they were created and changed. Each declares its own `live_version`
+    (live_version_field), a key to its own version model."""
+
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ItemQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def is_revised(self) -> bool:
+        """A newer version than the live one is being worked on."""
+        return self.live_version_id is not None and self.state != State.PUBLISHED
+
+
+class Paper(PaperContent, PublishedItem):
     class Kind(models.TextChoices):
         DISCUSSION = "discussion", _("Discussion paper")
         SUMMARY = "summary", _("Summary of the discussions")
@@ -180,7 +193,6 @@ class Paper(PaperContent, PublishableModel):
         verbose_name=_("dialogue"),
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
-    slug = models.SlugField(_("slug"), max_length=200, unique=True)
     translation_of = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
@@ -190,27 +202,12 @@ class Paper(PaperContent, PublishableModel):
         verbose_name=_("translation of"),
         help_text=_("The paper this one translates; the two pages then link to each other."),
     )
-    live_version = models.ForeignKey(
-        "PaperVersion",
-        on_delete=models.SET_NULL,
-        null=True,
-        editable=False,
-        related_name="+",
-        verbose_name=_("published version"),
-    )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    live_version = live_version_field("PaperVersion")
 
-    objects = PaperQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
+    class Meta(PublishedItem.Meta):
         verbose_name = _("paper")
         verbose_name_plural = _("papers")
         permissions = [("publish_paper", "Can approve, publish and withdraw papers")]
-
-    def __str__(self) -> str:
-        return self.title
 
     def save(self, *args, **kwargs) -> None:
         self.pdf_size = _file_size(self.pdf, self.pdf_size)
@@ -236,10 +233,6 @@ class Paper(PaperContent, PublishableModel):
             )
         if self.translation_of_id and self.translation_of_id == self.pk:
             raise ValidationError({"translation_of": _("A paper cannot translate itself.")})
-
-    def is_revised(self) -> bool:
-        """A newer version than the live one is being worked on."""
-        return self.live_version_id is not None and self.state != State.PUBLISHED
 
 
 class PaperVersion(PaperContent):
@@ -299,7 +292,7 @@ class RecordingContent(models.Model):
         blank=True,
         help_text=_("hh:mm:ss. Taken from the audio when left empty."),
     )
-    language = models.CharField(_("language"), max_length=8, choices=LANGUAGES, default="en")
+    language = models.CharField(_("language"), max_length=8, choices=PAPER_LANGUAGES, default="en")
     audience = models.CharField(
         _("audience"), max_length=20, choices=Audience.choices, default=Audience.PUBLIC
     )
@@ -318,43 +311,19 @@ class RecordingContent(models.Model):
         return f"PT{seconds // 3600}H{seconds % 3600 // 60}M{seconds % 60}S"
 
 
-class RecordingQuerySet(models.QuerySet):
-    def live(self) -> "RecordingQuerySet":
-        return self.filter(live_version__isnull=False)
-
-    def public(self) -> "RecordingQuerySet":
-        return self.live().filter(live_version__audience=Audience.PUBLIC)
-
-
-class Recording(RecordingContent, PublishableModel):
+class Recording(RecordingContent, PublishedItem):
     dialogue = models.ForeignKey(
         "dialogues.Dialogue",
         on_delete=models.PROTECT,
         related_name="recordings",
         verbose_name=_("dialogue"),
     )
-    slug = models.SlugField(_("slug"), max_length=200, unique=True)
-    live_version = models.ForeignKey(
-        "RecordingVersion",
-        on_delete=models.SET_NULL,
-        null=True,
-        editable=False,
-        related_name="+",
-        verbose_name=_("published version"),
-    )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    live_version = live_version_field("RecordingVersion")
 
-    objects = RecordingQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
+    class Meta(PublishedItem.Meta):
         verbose_name = _("recording")
         verbose_name_plural = _("recordings")
         permissions = [("publish_recording", "Can approve, publish and withdraw recordings")]
-
-    def __str__(self) -> str:
-        return self.title
 
     def save(self, *args, **kwargs) -> None:
         if is_new_upload(self.audio):
@@ -408,7 +377,7 @@ class RecordingVersion(RecordingContent):
         return f"{self.title} (v{self.number})"
 
     def caption_tracks(self) -> list[dict]:
-        labels = dict(LANGUAGES)
+        labels = dict(PAPER_LANGUAGES)
         return [
             {**caption, "label": labels.get(caption["language"], caption["language"])}
             for caption in self.captions
@@ -421,7 +390,7 @@ class Caption(models.Model):
     recording = models.ForeignKey(
         Recording, on_delete=models.CASCADE, related_name="captions", verbose_name=_("recording")
     )
-    language = models.CharField(_("language"), max_length=8, choices=LANGUAGES)
+    language = models.CharField(_("language"), max_length=8, choices=PAPER_LANGUAGES)
     file = models.FileField(
         _("WebVTT file"),
         upload_to=PrivateName("captions", "vtt"),

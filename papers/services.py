@@ -27,21 +27,12 @@ def note_edit(item: Paper | Recording, *, actor) -> None:
     workflow.record_edit(item, actor=actor)
 
 
-def move_paper(paper: Paper, move: str, *, actor, note: str = "") -> Paper:
-    """Make a workflow move (submit, return, approve, publish, withdraw, reopen) on a paper;
-    publishing makes a new version live (a summary paper's first one also drafts the summary
-    mailing), withdrawing takes it off the site."""
-    return workflow.move_item(paper, move, actor=actor, note=note, effect=_go_live)
-
-
-def move_recording(recording: Recording, move: str, *, actor, note: str = "") -> Recording:
-    """As move_paper, for a recording (its captions are published with it)."""
-    return workflow.move_item(recording, move, actor=actor, note=note, effect=_go_live)
-
-
-def move(item: Paper | Recording, move_name: str, *, actor, note: str = ""):
-    mover = move_paper if isinstance(item, Paper) else move_recording
-    return mover(item, move_name, actor=actor, note=note)
+def move(item: Paper | Recording, move_name: str, *, actor, note: str = "") -> Paper | Recording:
+    """Make a workflow move (submit, return, approve, publish, withdraw, reopen) on a paper or
+    a recording; publishing makes a new version live (a recording's captions are published
+    with it; a summary's first one also drafts the summary mailing), withdrawing takes it off
+    the site."""
+    return workflow.move_item(item, move_name, actor=actor, note=note, effect=_go_live)
 
 
 def publish_scheduled_items() -> list[PublishableModel]:
@@ -56,7 +47,7 @@ def publish_scheduled_items() -> list[PublishableModel]:
 def _go_live(item: Paper | Recording, move_name: str, actor) -> None:
     """Runs inside the move's transaction, on the locked row."""
     if move_name == "publish":
-        item.live_version = _new_version(item)
+        item.live_version = store_new_version(item)
         item.save(update_fields=["live_version"])
         if item.live_version.number == 1 and _is_summary(item):
             draft_summary_mailing(item.dialogue)
@@ -73,7 +64,9 @@ def _is_summary(item: Paper | Recording) -> bool:
     return isinstance(item, Recording) or item.kind == Paper.Kind.SUMMARY
 
 
-def _new_version(item: Paper | Recording) -> PaperVersion | RecordingVersion:
+def store_new_version(item: Paper | Recording) -> PaperVersion | RecordingVersion:
+    """Store the version publishing makes now, with its authors (making it live is the
+    caller's: publishing does, and so do the test factories)."""
     version = next_version(item)
     version.published_at = timezone.now()
     version.save()

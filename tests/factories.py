@@ -5,7 +5,6 @@ from datetime import UTC, datetime, timedelta
 import factory
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
-from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from a4ep_portal.workflow import State
@@ -21,14 +20,8 @@ from dialogues.models import (
     TopicProposal,
 )
 from members.models import Organisation, User
-from papers.models import (
-    Paper,
-    PaperContent,
-    PaperVersion,
-    Recording,
-    RecordingContent,
-    RecordingVersion,
-)
+from papers import services
+from papers.models import Paper, Recording
 
 DEMO_PASSWORD = "correct-horse-battery-staple"
 
@@ -214,7 +207,7 @@ class PaperFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def published(self, create, extracted, **kwargs):
         if create and extracted:
-            _make_live(self, PaperVersion, paper=self)
+            _make_live(self)
 
 
 class RecordingFactory(factory.django.DjangoModelFactory):
@@ -235,16 +228,13 @@ class RecordingFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def published(self, create, extracted, **kwargs):
         if create and extracted:
-            _make_live(self, RecordingVersion, recording=self)
+            _make_live(self)
 
 
-def _make_live(item, version_model, **owner):
-    content = PaperContent if version_model is PaperVersion else RecordingContent
-    now = timezone.now()
-    values = {f.attname: f.value_from_object(item) for f in content._meta.fields}
-    values = {k: v.name if isinstance(v, FieldFile) else v for k, v in values.items()}
-    version = version_model.objects.create(**owner, **values, number=1, published_at=now)
-    item.live_version = version
+def _make_live(item):
+    """Live at version 1 at once, as papers.services stores versions, without the workflow's
+    moves (and so without their events and the summary mailing a first publication drafts)."""
+    item.live_version = services.store_new_version(item)
     item.state = State.PUBLISHED
-    item.first_published_at = now
+    item.first_published_at = item.live_version.published_at
     item.save(update_fields=["live_version", "state", "first_published_at"])

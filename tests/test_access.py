@@ -37,9 +37,8 @@ LABELS = r"(Your join link \(do not share it\)|Join link \(organisers only\))"
 
 
 def _publish(item, editor, publisher):
-    mover = services.move_paper if item._meta.model_name == "paper" else services.move_recording
     for move, actor in [("submit", editor), ("approve", publisher), ("publish", publisher)]:
-        mover(item, move, actor=actor)
+        services.move(item, move, actor=actor)
     return item
 
 
@@ -86,7 +85,7 @@ def world():
         audio=upload("r.wav", wav_bytes(3)),
     )
     in_review.captions.create(language="fr", file=upload("fr.vtt", VTT))
-    services.move_recording(in_review, "submit", actor=editor)
+    services.move(in_review, "submit", actor=editor)
     users = {
         "visitor": None,
         "confirmed": confirmed,

@@ -114,7 +114,7 @@ def test_retrying_failed_deliveries_is_logged_on_the_mailing():
 def test_organisers_read_the_log_filtered_and_searched_but_never_change_it(client, who):
     editor = EditorFactory(email="edith@example.org")
     paper = PaperFactory(title="Localisation paper")
-    papers.move_paper(paper, "submit", actor=editor)
+    papers.move(paper, "submit", actor=editor)
     question = QuestionFactory(status="pending")
     approve_questions([question], actor=editor)
     client.force_login(editor if who == "editor" else PublisherFactory())

@@ -258,11 +258,11 @@ def test_publishing_copies_every_language_into_the_version(client):
 
     paper = PaperFactory(title="Original", title_fr="Version française", abstract_es="Resumen")
     editor, publisher = EditorFactory(), PublisherFactory()
-    services.move_paper(paper, "submit", actor=editor)
-    services.move_paper(paper, "approve", actor=publisher)
+    services.move(paper, "submit", actor=editor)
+    services.move(paper, "approve", actor=publisher)
     # Published by someone browsing in Arabic: every language is copied all the same.
     with translation.override("ar"):
-        services.move_paper(paper, "publish", actor=publisher)
+        services.move(paper, "publish", actor=publisher)
     version = Paper.objects.get(pk=paper.pk).live_version
     assert (version.title_en, version.title_fr, version.title_ar, version.abstract_es) == (
         "Original",

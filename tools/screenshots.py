@@ -95,7 +95,7 @@ def working_day() -> None:
         dialogue=dialogue,
     )
     papers.save_item(paper, actor=editor, created=True)
-    papers.move_paper(paper, "submit", actor=editor)
+    papers.move(paper, "submit", actor=editor)
 
     news = Mailing(
         kind=MailKind.NEWS,

@@ -25,11 +25,11 @@ from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
 from a4ep_portal.access import organiser_may
 from a4ep_portal.admin import AuditedAdminMixin
+from a4ep_portal.languages import MEMBER_LANGUAGES as LANGUAGES
 from a4ep_portal.languages import in_every_language
 from a4ep_portal.middleware import keep_uncompressed
 from a4ep_portal.states import StateError, check_state_move
 from members.forms import TimeZoneField
-from members.models import LANGUAGES
 from members.services import MailingError
 from members.timezones import valid_zone
 

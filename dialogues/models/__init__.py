@@ -24,9 +24,8 @@ from .participation import (
     BreakoutGroup,
     Feedback,
     Question,
-    QuestionVote,
     TopicProposal,
-    TopicVote,
+    Vote,
 )
 
 __all__ = [
@@ -38,9 +37,8 @@ __all__ = [
     "BreakoutGroup",
     "Feedback",
     "Question",
-    "QuestionVote",
     "TopicProposal",
-    "TopicVote",
+    "Vote",
     "AgendaItem",
     "DateAlert",
     "Dialogue",

@@ -14,13 +14,15 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from a4ep_portal.access import organiser_may
-from members.models import LANGUAGES, Organisation, validate_time_zone
+from a4ep_portal.languages import MEMBER_LANGUAGES as LANGUAGES
+from a4ep_portal.languages import PORTAL_LANGUAGES
+from members.models import Organisation, validate_time_zone
 
 LANGUAGE_NAMES = dict(LANGUAGES)
 
 
 def validate_languages(value) -> None:
-    """A list of the portal's language codes (members.models.LANGUAGES), each once."""
+    """A list of the language codes members speak (a4ep_portal.languages), each once."""
     if not isinstance(value, list) or any(code not in LANGUAGE_NAMES for code in value):
         raise ValidationError(_("Choose languages from the list."))
 
@@ -544,12 +546,6 @@ class Registration(models.Model):
         Status.CANCELLED: {Status.PENDING, Status.CONFIRMED, Status.WAITLISTED},
     }
 
-    class Language(models.TextChoices):
-        ENGLISH = "en", _("English")
-        FRENCH = "fr", _("French")
-        SPANISH = "es", _("Spanish")
-        ARABIC = "ar", _("Arabic")
-
     dialogue = models.ForeignKey(
         Dialogue, on_delete=models.CASCADE, related_name="registrations", verbose_name=_("dialogue")
     )
@@ -570,8 +566,8 @@ class Registration(models.Model):
     language = models.CharField(
         _("language you will follow in"),
         max_length=8,
-        choices=Language.choices,
-        default=Language.ENGLISH,
+        choices=PORTAL_LANGUAGES,
+        default="en",
     )
     needs = models.TextField(
         _("accessibility or interpretation needs"), max_length=1000, blank=True

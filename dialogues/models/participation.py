@@ -11,7 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .catalogue import Dialogue, Registration, Session, Speaker
+from a4ep_portal.languages import PORTAL_LANGUAGES
+
+from ..regions import TOPIC_REGIONS
+from .catalogue import Dialogue, Session, Speaker
 
 QUESTION_MAX_LENGTH = 1000
 
@@ -101,29 +104,6 @@ class Question(models.Model):
         return self.status == self.Status.APPROVED
 
 
-class QuestionVote(models.Model):
-    question = models.ForeignKey(
-        Question, on_delete=models.CASCADE, related_name="votes", verbose_name=_("question")
-    )
-    member = models.ForeignKey(
-        "members.Member",
-        on_delete=models.CASCADE,
-        related_name="question_votes",
-        verbose_name=_("member"),
-    )
-    created_at = models.DateTimeField(_("voted"), default=timezone.now)
-
-    class Meta:
-        verbose_name = _("question vote")
-        verbose_name_plural = _("question votes")
-        constraints = [
-            models.UniqueConstraint(fields=["question", "member"], name="one_vote_per_question")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.member_id} → {self.question_id}"
-
-
 class BreakoutGroup(models.Model):
     """A smaller discussion group of a dialogue; confirmed registrants pick one or are given one."""
 
@@ -137,8 +117,8 @@ class BreakoutGroup(models.Model):
     language = models.CharField(
         _("language"),
         max_length=8,
-        choices=Registration.Language.choices,
-        default=Registration.Language.ENGLISH,
+        choices=PORTAL_LANGUAGES,
+        default="en",
     )
     facilitator = models.ForeignKey(
         Speaker,
@@ -179,18 +159,9 @@ class TopicProposal(models.Model):
         Status.DECLINED: {Status.OPEN},
     }
 
-    class Region(models.TextChoices):
-        GLOBAL = "global", _("All regions")
-        AFRICA = "africa", _("Africa")
-        ASIA = "asia", _("Asia")
-        LATIN_AMERICA = "latin_america", _("Latin America and the Caribbean")
-        OCEANIA = "oceania", _("Oceania")
-
     title = models.CharField(_("topic"), max_length=200)
     why = models.TextField(_("why it matters"), max_length=2000)
-    region = models.CharField(
-        _("region"), max_length=20, choices=Region.choices, default=Region.GLOBAL
-    )
+    region = models.CharField(_("region"), max_length=20, choices=TOPIC_REGIONS, default="global")
     member = models.ForeignKey(
         "members.Member",
         on_delete=models.SET_NULL,
@@ -235,27 +206,48 @@ class TopicProposal(models.Model):
         return self.title
 
 
-class TopicVote(models.Model):
+class Vote(models.Model):
+    """A member's vote for a question or for a topic proposal (exactly one of the two):
+    they work alike (dialogues/services/votes.py), so one table holds both, and each item's
+    `votes` are its own."""
+
+    question = models.ForeignKey(
+        Question,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="votes",
+        verbose_name=_("question"),
+    )
     proposal = models.ForeignKey(
-        TopicProposal, on_delete=models.CASCADE, related_name="votes", verbose_name=_("proposal")
+        TopicProposal,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="votes",
+        verbose_name=_("proposal"),
     )
     member = models.ForeignKey(
-        "members.Member",
-        on_delete=models.CASCADE,
-        related_name="topic_votes",
-        verbose_name=_("member"),
+        "members.Member", on_delete=models.CASCADE, related_name="votes", verbose_name=_("member")
     )
     created_at = models.DateTimeField(_("voted"), default=timezone.now)
 
     class Meta:
-        verbose_name = _("topic vote")
-        verbose_name_plural = _("topic votes")
+        verbose_name = _("vote")
+        verbose_name_plural = _("votes")
         constraints = [
-            models.UniqueConstraint(fields=["proposal", "member"], name="one_vote_per_topic")
+            models.CheckConstraint(
+                condition=models.Q(question__isnull=False, proposal__isnull=True)
+                | models.Q(question__isnull=True, proposal__isnull=False),
+                name="vote_for_one_item",
+            ),
+            # A vote for the other kind of item has NULL here, and NULLs never collide.
+            models.UniqueConstraint(fields=["question", "member"], name="one_vote_per_question"),
+            models.UniqueConstraint(fields=["proposal", "member"], name="one_vote_per_topic"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.member_id} → {self.proposal_id}"
+        return f"{self.member_id} → {self.question_id or self.proposal_id}"
 
 
 class Feedback(models.Model):

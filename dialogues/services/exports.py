@@ -5,7 +5,7 @@ from datetime import UTC
 
 from members.models import Member
 
-from ..models import Feedback, Question, QuestionVote, TopicProposal, TopicVote
+from ..models import Feedback, Question, TopicProposal, Vote
 
 
 def _utc(value):
@@ -14,9 +14,10 @@ def _utc(value):
 
 def export_participation(member: Member) -> dict:
     questions = Question.objects.filter(member=member).select_related("dialogue")
-    question_votes = QuestionVote.objects.filter(member=member).select_related("question__dialogue")
+    votes = Vote.objects.filter(member=member).order_by("created_at", "pk")
+    question_votes = votes.filter(question__isnull=False).select_related("question__dialogue")
     topics = TopicProposal.objects.filter(member=member)
-    topic_votes = TopicVote.objects.filter(member=member).select_related("proposal")
+    topic_votes = votes.filter(proposal__isnull=False).select_related("proposal")
     feedback = Feedback.objects.filter(member=member).select_related("dialogue")
     return {
         "questions": [
@@ -30,13 +31,13 @@ def export_participation(member: Member) -> dict:
         ],
         "question_votes": [
             {"dialogue": v.question.dialogue.title, "question": v.question.text}
-            for v in question_votes.order_by("created_at", "pk")
+            for v in question_votes
         ],
         "topics_proposed": [
             {"title": t.title, "why": t.why, "region": t.region, "status": t.status}
             for t in topics.order_by("created_at", "pk")
         ],
-        "topic_votes": [v.proposal.title for v in topic_votes.order_by("created_at", "pk")],
+        "topic_votes": [v.proposal.title for v in topic_votes],
         "feedback": [
             {
                 "dialogue": f.dialogue.title,

@@ -1,14 +1,13 @@
 """Questions for a dialogue: asking, moderating (approve, hide, merge duplicates) and voting.
 
-A vote is one row per (question, member) under a unique constraint, so a double click or two
-requests at once leave exactly one vote.
+Votes work as for topic proposals (votes.py).
 """
 
 import re
 import unicodedata
 from collections.abc import Iterable
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
@@ -21,11 +20,12 @@ from ..models import (
     QUESTION_MAX_LENGTH,
     Dialogue,
     Question,
-    QuestionVote,
     Registration,
     Session,
     Speaker,
+    Vote,
 )
+from .votes import add_vote, fold_votes, remove_vote
 
 
 class ParticipationError(Exception):
@@ -138,15 +138,7 @@ def merge_questions(duplicates: Iterable[Question], into: Question, *, actor) ->
     duplicates = [q for q in _locked(duplicates) if q.pk != into.pk]
     if any(q.dialogue_id != into.dialogue_id for q in duplicates):
         raise ParticipationError(_("Only questions of the same dialogue can be merged."))
-    voters = set(QuestionVote.objects.filter(question__in=duplicates).values_list("member_id"))
-    voters = {member_id for (member_id,) in voters}
-    voters |= {q.member_id for q in duplicates if q.member_id}
-    voters -= set(into.votes.values_list("member_id", flat=True))
-    voters.discard(into.member_id)
-    QuestionVote.objects.bulk_create(
-        [QuestionVote(question=into, member_id=member_id) for member_id in sorted(voters)]
-    )
-    QuestionVote.objects.filter(question__in=duplicates).delete()
+    fold_votes("question", duplicates, into)
     return _move(duplicates, Question.Status.MERGED, actor=actor, action="merge", merged_into=into)
 
 
@@ -155,7 +147,7 @@ def _locked(questions: Iterable[Question]) -> list[Question]:
     return list(Question.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
 
 
-def vote_for_question(question: Question, member: Member) -> QuestionVote:
+def vote_for_question(question: Question, member: Member) -> Vote:
     """Add the member's vote; voting again changes nothing. Confirmed registrants only, for
     approved questions of others."""
     if not question.is_approved():
@@ -166,18 +158,11 @@ def vote_for_question(question: Question, member: Member) -> QuestionVote:
         raise ParticipationError(_("This dialogue is over; its questions stay as they are."))
     if not is_confirmed_registrant(question.dialogue, member):
         raise ParticipationError(_("Only confirmed registrants can vote."))
-    try:
-        with transaction.atomic():
-            vote, _created = QuestionVote.objects.get_or_create(question=question, member=member)
-    except IntegrityError:
-        # Another request inserted the same vote between our look-up and insert.
-        vote = QuestionVote.objects.get(question=question, member=member)
-    return vote
+    return add_vote(member, question=question)
 
 
 def withdraw_question_vote(question: Question, member: Member) -> bool:
     """Remove the member's vote if there is one; return whether there was."""
     if question.dialogue.is_over():
         raise ParticipationError(_("This dialogue is over; its questions stay as they are."))
-    deleted, _counts = QuestionVote.objects.filter(question=question, member=member).delete()
-    return bool(deleted)
+    return remove_vote(member, question=question)

@@ -18,9 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from a4ep_portal import pagecache
 from a4ep_portal.access import organiser_may
 from a4ep_portal.audit import log_action, log_actions
-from a4ep_portal.pagecache import invalidate_public_pages
 from a4ep_portal.queueing import dispatch_on_commit
 from a4ep_portal.states import change_state
 from members.models import Member
@@ -38,7 +38,7 @@ class RegistrationError(Exception):
 class RegistrationDetails:
     organisation_name: str = ""
     role: str = ""
-    language: str = Registration.Language.ENGLISH
+    language: str = "en"
     needs: str = ""
     consents_to_recording: bool = False
     # Interpretation channels asked for: codes among the dialogue's interpretation_languages.
@@ -201,7 +201,7 @@ def register_member(
             message = "confirmed"
             if dialogue.capacity is not None and counts["confirmed"] + 1 == dialogue.capacity:
                 # The last seat: visitors' cached page must now offer the waiting list.
-                transaction.on_commit(invalidate_public_pages)
+                transaction.on_commit(lambda: pagecache.invalidate("the last seat was taken"))
         else:
             target = Registration.Status.WAITLISTED
             registration.confirmed_at = None
@@ -364,7 +364,7 @@ def cancel_registration(registration: Registration, *, actor) -> Registration:
         promoted = promote_from_waiting_list(dialogue, actor=actor)
         if freed_a_seat and not promoted and dialogue.capacity is not None:
             # A full dialogue may have a seat again: visitors' cached page must say so.
-            transaction.on_commit(invalidate_public_pages)
+            transaction.on_commit(lambda: pagecache.invalidate("a seat was freed"))
     return registration
 
 
@@ -444,7 +444,7 @@ def mark_attendance(registrations: Iterable[Registration], *, attended: bool, ac
         # Attendees count in the localisation figures, which past dialogue pages show to
         # visitors too; update() sends no signal, so both caches are dropped here.
         forget_figures()
-        invalidate_public_pages()
+        pagecache.invalidate("attendance was marked")
     return changed
 
 

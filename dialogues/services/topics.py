@@ -3,7 +3,7 @@ duplicates and mark the chosen one with the dialogue that came of it."""
 
 from collections.abc import Iterable
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -11,8 +11,9 @@ from a4ep_portal.audit import log_action
 from a4ep_portal.states import change_state
 from members.models import Member
 
-from ..models import Dialogue, TopicProposal, TopicVote
+from ..models import Dialogue, TopicProposal, Vote
 from .questions import ParticipationError, clean_question_text
+from .votes import add_vote, fold_votes, remove_vote
 
 
 def propose_topic(member: Member, *, title: str, why: str, region: str) -> TopicProposal:
@@ -33,27 +34,21 @@ def propose_topic(member: Member, *, title: str, why: str, region: str) -> Topic
     return proposal
 
 
-def vote_for_topic(proposal: TopicProposal, member: Member) -> TopicVote:
+def vote_for_topic(proposal: TopicProposal, member: Member) -> Vote:
     """Add the member's vote to an open proposal of someone else; voting again changes
     nothing."""
     if proposal.status != TopicProposal.Status.OPEN:
         raise ParticipationError(_("Votes are closed for this proposal."))
     if proposal.member_id == member.pk:
         raise ParticipationError(_("You cannot vote for your own proposal."))
-    try:
-        with transaction.atomic():
-            vote, _created = TopicVote.objects.get_or_create(proposal=proposal, member=member)
-    except IntegrityError:
-        vote = TopicVote.objects.get(proposal=proposal, member=member)
-    return vote
+    return add_vote(member, proposal=proposal)
 
 
 def withdraw_topic_vote(proposal: TopicProposal, member: Member) -> bool:
     """Remove the member's vote from an open proposal; return whether there was one."""
     if proposal.status != TopicProposal.Status.OPEN:
         raise ParticipationError(_("Votes are closed for this proposal."))
-    deleted, _counts = TopicVote.objects.filter(proposal=proposal, member=member).delete()
-    return bool(deleted)
+    return remove_vote(member, proposal=proposal)
 
 
 def _move(proposal: TopicProposal, to: str, *, actor, action: str, **changes) -> TopicProposal:
@@ -81,16 +76,7 @@ def merge_topics(duplicates: Iterable[TopicProposal], into: TopicProposal, *, ac
         raise ParticipationError(_("Merge into a proposal that is open for votes."))
     ids = [p.pk for p in duplicates if p.pk != into.pk]
     duplicates = list(TopicProposal.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
-    voters = set(
-        TopicVote.objects.filter(proposal__in=duplicates).values_list("member_id", flat=True)
-    )
-    voters |= {p.member_id for p in duplicates if p.member_id}
-    voters -= set(into.votes.values_list("member_id", flat=True))
-    voters.discard(into.member_id)
-    TopicVote.objects.bulk_create(
-        [TopicVote(proposal=into, member_id=member_id) for member_id in sorted(voters)]
-    )
-    TopicVote.objects.filter(proposal__in=duplicates).delete()
+    fold_votes("proposal", duplicates, into)
     for proposal in duplicates:
         _move(proposal, TopicProposal.Status.MERGED, actor=actor, action="merge", merged_into=into)
     return len(duplicates)

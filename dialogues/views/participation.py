@@ -24,10 +24,9 @@ from ..models import (
     Dialogue,
     Feedback,
     Question,
-    QuestionVote,
     Registration,
     TopicProposal,
-    TopicVote,
+    Vote,
 )
 from ..services import (
     ParticipationError,
@@ -77,7 +76,7 @@ def participation_context(request, dialogue: Dialogue, registration, speakers) -
 
 
 def _approved_questions(dialogue: Dialogue, user):
-    own_vote = QuestionVote.objects.filter(question=OuterRef("pk"), member__user_id=user.pk)
+    own_vote = Vote.objects.filter(question=OuterRef("pk"), member__user_id=user.pk)
     return (
         Question.objects.filter(dialogue=dialogue, status=Question.Status.APPROVED)
         .select_related("member__user", "member__organisation", "speaker", "session")
@@ -204,7 +203,7 @@ def topics(request):
     member_id = None
     if is_member:
         member_id = ensure_member(request.user).pk
-        own_vote = TopicVote.objects.filter(proposal=OuterRef("pk"), member_id=member_id)
+        own_vote = Vote.objects.filter(proposal=OuterRef("pk"), member_id=member_id)
         proposals = proposals.annotate(voted=Exists(own_vote))
     page = Paginator(proposals, settings.PORTAL_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(

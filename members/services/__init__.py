@@ -1,15 +1,14 @@
-"""Every write of the members app: profiles and accounts (profiles.py) and the mail outbox
-(outbox.py, with the messages it composes in composing.py), and what editors do with curated
-mailings in admin (mailings.py)."""
+"""Every write of the members app: profiles and accounts (profiles.py); the mail outbox
+(outbox.py: writing, queueing and recovering deliveries, the mailings' workflow moves), who a
+mailing goes to (audiences.py), how a worker sends a batch (sending.py, with the messages it
+composes in composing.py); and what editors do with curated mailings in admin (mailings.py)."""
 
+from .audiences import MailingError, audience_problems, audience_size
 from .mailings import preview_message, preview_sample, save_mailing, send_test_mailing
 from .outbox import (
-    MailingError,
-    audience_size,
     move_mailing,
     requeue_stuck_deliveries,
     retry_failed_deliveries,
-    send_delivery_batch,
     send_mailing,
     send_scheduled_mailings,
     send_transactional,
@@ -26,10 +25,12 @@ from .profiles import (
     update_profile,
     update_signup_profile,
 )
+from .sending import send_delivery_batch
 
 __all__ = [
     "AccountError",
     "MailingError",
+    "audience_problems",
     "audience_size",
     "preview_message",
     "preview_sample",

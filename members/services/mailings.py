@@ -12,8 +12,9 @@ from a4ep_portal.languages import written_in_every_language
 from a4ep_portal.services import record_edit
 
 from ..models import Delivery, MailAttachment, Mailing, MailKind, Member
+from .audiences import MailingError, audience_members
 from .composing import Composer
-from .outbox import MailingError, audience_members, send_mailing
+from .outbox import send_mailing
 from .profiles import ensure_member
 
 # The address a preview for a non-member shows.

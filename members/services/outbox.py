@@ -9,19 +9,15 @@ CELERY_VISIBILITY_TIMEOUT (requeue_stuck_deliveries, run by the beat scheduler).
 
 Queueing is only a speed-up: a delivery the broker did not take (Redis down) keeps no
 dispatched_at, and the same sweep hands it over once it has waited OUTBOX_SWEEP_SECONDS.
+
+This module writes, queues and recovers deliveries and makes the mailings' workflow moves;
+who a mailing goes to is in audiences.py, how a worker sends a batch in sending.py.
 """
 
-import contextlib
-import functools
-import smtplib
-import time
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.cache import cache
-from django.core.mail import get_connection
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import BooleanField, F, Q, Value
 from django.db.models.functions import Lower
 from django.template.loader import render_to_string
@@ -33,67 +29,32 @@ from a4ep_portal.queueing import dispatch
 from a4ep_portal.services import move_item
 from a4ep_portal.workflow import State, WorkflowError
 
-from .. import hooks
 from ..addresses import parse_addresses
 from ..models import PREFERENCE_FIELDS, Delivery, MailAttachment, Mailing, MailKind, Member, User
-from . import wire
-from .composing import Composer, _zone
+from .audiences import MailingError, audience_members, audience_size, skip_reason
+from .composing import _zone
+from .sending import BatchOutcome, give_up_deliveries, send_delivery_batch
 
-
-class MailingError(Exception):
-    """A mailing that cannot be sent as asked, with a message for the organiser."""
+# Kept importable from here, where they were before the split.
+__all__ = [
+    "BatchOutcome",
+    "MailingError",
+    "audience_members",
+    "audience_size",
+    "forget_dispatch",
+    "give_up_deliveries",
+    "move_mailing",
+    "queue_deliveries",
+    "requeue_stuck_deliveries",
+    "retry_failed_deliveries",
+    "send_delivery_batch",
+    "send_mailing",
+    "send_scheduled_mailings",
+    "send_transactional",
+]
 
 
 # --- Creating and queueing deliveries -------------------------------------------------------
-
-
-def audience_members(mailing: Mailing):
-    """The members a mailing goes to (a queryset)."""
-    audience = mailing.audience
-    if audience == Mailing.Audience.ALL_MEMBERS:
-        return Member.objects.all()
-    if audience == Mailing.Audience.ONE_MEMBER:
-        if mailing.recipient_id is None:
-            raise MailingError(_("A mailing to one member needs its recipient."))
-        return Member.objects.filter(pk=mailing.recipient_id)
-    if audience == Mailing.Audience.CHOSEN_MEMBERS:
-        if not mailing.countries and not mailing.organisation_kinds:
-            raise MailingError(_("Choose at least one country or kind of organisation."))
-        members = Member.objects.all()
-        if mailing.countries:
-            members = members.filter(country__in=[c.code for c in mailing.countries])
-        if mailing.organisation_kinds:
-            members = members.filter(organisation__kind__in=mailing.organisation_kinds)
-        return members
-    if audience == Mailing.Audience.ADDRESSES_ONLY:
-        if not mailing.is_sent() and not parse_addresses(mailing.guest_addresses)[0]:
-            raise MailingError(_("Paste at least one address."))
-        return Member.objects.none()
-    function = hooks.audience_function(audience)
-    if function is None:
-        raise MailingError(_("Nobody can resolve the audience “%s”.") % audience)
-    if mailing.dialogue_id is None:
-        raise MailingError(_("A mailing to a dialogue's registrants needs its dialogue."))
-    return function(mailing)
-
-
-def audience_size(mailing: Mailing) -> int:
-    """How many people a mailing would go to now: active members of its audience who take
-    its kind (one COUNT), and the pasted addresses of non-members."""
-    members = audience_members(mailing).filter(user__is_active=True)
-    preference = PREFERENCE_FIELDS.get(mailing.kind)
-    if preference:
-        members = members.filter(**{preference: True})
-    addresses = parse_addresses(mailing.guest_addresses)[0]
-    return members.count() + len(addresses)
-
-
-def _skip_reason(is_active: bool, wants: bool) -> str:
-    if not is_active:
-        return _("The account is inactive.")
-    if not wants:
-        return _("The member opted out of this kind of mail.")
-    return ""
 
 
 def _create_deliveries(mailing: Mailing) -> list[int]:
@@ -109,7 +70,7 @@ def _create_deliveries(mailing: Mailing) -> list[int]:
     )
     deliveries = []
     for pk, address, is_active, wanted in rows.iterator(chunk_size=2000):
-        reason = _skip_reason(is_active, wanted)
+        reason = skip_reason(is_active, wanted)
         deliveries.append(
             Delivery(
                 mailing=mailing,
@@ -149,7 +110,7 @@ def _create_guest_deliveries(mailing: Mailing, now: datetime) -> None:
     deliveries = []
     for address in addresses:
         known = members.get(address.lower())
-        reason = _skip_reason(known[2], known[3]) if known else ""
+        reason = skip_reason(known[2], known[3]) if known else ""
         deliveries.append(
             Delivery(
                 mailing=mailing,
@@ -311,204 +272,10 @@ def send_transactional(
         return send_mailing(mailing)
 
 
-# --- Sending a batch ------------------------------------------------------------------------
-
-
-@dataclass
-class BatchOutcome:
-    sent: int = 0
-    failed: int = 0
-    skipped: int = 0
-    retry_ids: list[int] = field(default_factory=list)
-    error: str = ""
-
-
-def _describe(error: BaseException) -> str:
-    return f"{type(error).__name__}: {error}"[:1000]
-
-
-def is_transient(error: BaseException) -> bool:
-    """Worth trying again later: SMTP 4xx replies, a refused, dropped or timed-out connection.
-    Everything else (5xx replies, bad addresses, our own bugs) is permanent."""
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
-        codes = [code for code, _message in error.recipients.values()]
-        return bool(codes) and all(400 <= code < 500 for code in codes)
-    if isinstance(error, smtplib.SMTPResponseException):
-        return 400 <= error.smtp_code < 500
-    if isinstance(error, smtplib.SMTPServerDisconnected):
-        return True
-    if isinstance(error, smtplib.SMTPException):
-        return False
-    return isinstance(error, ConnectionError | TimeoutError)
-
-
-def _throttle() -> None:
-    """Keep to MAIL_RATE_PER_SECOND across every worker, counted in the shared cache."""
-    rate = settings.MAIL_RATE_PER_SECOND
-    if not rate:
-        return
-    while True:
-        second = int(time.time())
-        key = f"members:mail-rate:{second}"
-        cache.add(key, 0, timeout=10)
-        try:
-            if cache.incr(key) <= rate:
-                return
-        except ValueError:
-            return  # the cache is unavailable: nothing to count in, so no limit to keep
-        time.sleep(max(second + 1 - time.time(), 0.001))
-
-
-def _claim(delivery_ids: list[int]) -> list[int]:
-    """Mark the still-queued deliveries as sending, under a row lock; skip ones another
-    worker holds. Returns what this worker now owns."""
-    with transaction.atomic():
-        claimed = list(
-            Delivery.objects.select_for_update(skip_locked=True)
-            .filter(pk__in=delivery_ids, status=Delivery.Status.QUEUED)
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
-        Delivery.objects.filter(pk__in=claimed).update(
-            status=Delivery.Status.SENDING, claimed_at=timezone.now(), attempts=F("attempts") + 1
-        )
-    return claimed
-
-
-def _finish(delivery: Delivery, status: str, reason: str = "") -> None:
-    Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.SENDING).update(
-        status=status, last_error=reason
-    )
-
-
-@functools.cache
-def _mark_sent_sql() -> str:
-    meta, quote = Delivery._meta, connection.ops.quote_name
-    status, sent_at, last_error, pk = (
-        quote(meta.get_field(name).column) for name in ("status", "sent_at", "last_error", "id")
-    )
-    # Only the model's own table and column names, quoted, go into the text; values are
-    # parameters.
-    return (
-        f"UPDATE {quote(meta.db_table)} SET {status} = %s, {sent_at} = %s, "  # noqa: S608
-        f"{last_error} = '' WHERE {pk} = %s"
-    )
-
-
-def _mark_sent(delivery_id: int) -> None:
-    """Record a delivery as sent (committed at once: autocommit). It runs once per message,
-    so the statement is written once instead of being built by the ORM every time, which
-    cost a fifth of a worker's time per message."""
-    with connection.cursor() as cursor:
-        cursor.execute(_mark_sent_sql(), [Delivery.Status.SENT, timezone.now(), delivery_id])
-
-
-def _back_to_queue(ids: list[int], reason: str) -> None:
-    Delivery.objects.filter(pk__in=ids, status=Delivery.Status.SENDING).update(
-        status=Delivery.Status.QUEUED, last_error=reason, queued_at=timezone.now()
-    )
-
-
-@contextlib.contextmanager
-def _commits_without_waiting_for_disk():
-    """On PostgreSQL, let this connection's commits return before the WAL reaches the disk
-    (synchronous_commit off), for the "sent" marks only. Each is still committed before the
-    next message goes out, and visible to every worker at once; only a crash of PostgreSQL
-    itself could lose the last fraction of a second of marks, which would make those few
-    messages go out twice, never be lost. Waiting for the disk would cost a flush per
-    message and halve the throughput."""
-    if connection.vendor != "postgresql":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SET synchronous_commit TO OFF")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("RESET synchronous_commit")
-
-
-def send_delivery_batch(delivery_ids: list[int]) -> BatchOutcome:
-    """Send the queued deliveries among these ids over one SMTP connection: each becomes
-    sent, skipped (opted out or gone since it was queued), failed (permanent error), or goes
-    back to the queue for a retry (transient error; listed in the outcome)."""
-    outcome = BatchOutcome()
-    claimed = _claim(delivery_ids)
-    if not claimed:
-        return outcome
-    with _commits_without_waiting_for_disk():
-        _send_claimed(claimed, outcome)
-    return outcome
-
-
-def _send_claimed(claimed: list[int], outcome: BatchOutcome) -> None:
-    deliveries = list(
-        Delivery.objects.filter(pk__in=claimed)
-        .select_related("mailing__dialogue", "member__user")
-        .order_by("pk")
-    )
-    composers: dict[int, Composer] = {}
-    smtp = None
-    try:
-        for index, delivery in enumerate(deliveries):
-            member, mailing = delivery.member, delivery.mailing
-            reason = ""
-            if not delivery.address:
-                reason = _("The account was deleted.")
-            elif member is None:
-                reason = ""  # a non-member invited by address
-            else:
-                reason = _skip_reason(member.user.is_active, member.wants(mailing.kind))
-            if reason:
-                _finish(delivery, Delivery.Status.SKIPPED, reason)
-                outcome.skipped += 1
-                continue
-            try:
-                if mailing.pk not in composers:
-                    composers[mailing.pk] = Composer(mailing)  # once: it keeps the layouts
-                composer = composers[mailing.pk]
-                message = composer.compose(delivery)
-                _throttle()
-                if smtp is None:
-                    smtp = get_connection()
-                    smtp.open()
-                wire.send(smtp, message)
-            except Exception as error:
-                if not is_transient(error):
-                    _finish(delivery, Delivery.Status.FAILED, _describe(error))
-                    outcome.failed += 1
-                    continue
-                outcome.error = _describe(error)
-                if isinstance(error, smtplib.SMTPRecipientsRefused):
-                    retry = [delivery.pk]  # this address only; the connection is fine
-                else:
-                    retry = [d.pk for d in deliveries[index:]]
-                _back_to_queue(retry, outcome.error)
-                outcome.retry_ids.extend(retry)
-                if len(retry) > 1:
-                    break
-                continue
-            _mark_sent(delivery.pk)
-            outcome.sent += 1
-    finally:
-        if smtp is not None:
-            # A dead connection has nothing left to close.
-            with contextlib.suppress(Exception):
-                smtp.close()
-
-
 def forget_dispatch(delivery_ids: list[int]) -> None:
     """Record that these deliveries' task never reached the broker: the sweep hands them
     over again."""
     _mark_dispatched(delivery_ids, None)
-
-
-def give_up_deliveries(delivery_ids: list[int], reason: str) -> int:
-    """Record as failed the queued deliveries whose transient errors outlasted the retries."""
-    return Delivery.objects.filter(pk__in=delivery_ids, status=Delivery.Status.QUEUED).update(
-        status=Delivery.Status.FAILED, last_error=reason
-    )
 
 
 # --- Recovery -------------------------------------------------------------------------------

@@ -20,13 +20,12 @@ from dialogues.models import (
     DialogueSpeaker,
     Feedback,
     Question,
-    QuestionVote,
     Registration,
     Series,
     Session,
     Speaker,
     TopicProposal,
-    TopicVote,
+    Vote,
 )
 from members.models import Member, Organisation, User
 from tests.html import card_titles, main_text, section
@@ -236,9 +235,8 @@ def _snapshot() -> dict:
         "registrations": Registration.objects.all(),
         "breakout_groups": BreakoutGroup.objects.all(),
         "questions": Question.objects.all(),
-        "question_votes": QuestionVote.objects.all(),
         "topic_proposals": TopicProposal.objects.all(),
-        "topic_votes": TopicVote.objects.all(),
+        "votes": Vote.objects.all(),
         "feedback": Feedback.objects.all(),
     }
     return {name: list(queryset.order_by("pk").values()) for name, queryset in tables.items()}

@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from dialogues.models import Question, QuestionVote
+from dialogues.models import Question, Vote
 from dialogues.services import (
     ParticipationError,
     RegistrationDetails,
@@ -88,12 +88,12 @@ def test_vote_twice_counts_once_and_own_question_cannot_be_voted(dialogue):
     first = vote_for_question(question, voter)
     again = vote_for_question(question, voter)
     assert first.pk == again.pk
-    assert QuestionVote.objects.count() == 1
+    assert Vote.objects.count() == 1
     with pytest.raises(ParticipationError, match="your own question"):
         vote_for_question(question, question.member)
     assert withdraw_question_vote(question, voter) is True
     assert withdraw_question_vote(question, voter) is False
-    assert QuestionVote.objects.count() == 0
+    assert Vote.objects.count() == 0
 
 
 def test_votes_only_for_approved_questions_by_confirmed_registrants(dialogue):
@@ -196,7 +196,7 @@ def test_outsiders_cannot_ask_or_vote_through_the_page(dialogue):
     client = logged_in(UserFactory())
     client.post(f"{URL}questions/", {"text": "Let me in"})
     client.post(f"{URL}questions/{question.pk}/vote/")
-    assert (Question.objects.count(), QuestionVote.objects.count()) == (1, 0)
+    assert (Question.objects.count(), Vote.objects.count()) == (1, 0)
     visitor = Client().post(f"{URL}questions/", {"text": "Let me in"})
     assert visitor.status_code == 302 and visitor["Location"].startswith("/accounts/login/")
 

@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client
 
-from dialogues.models import TopicProposal, TopicVote
+from dialogues.models import TopicProposal, Vote
 from dialogues.services import (
     ParticipationError,
     choose_topic,
@@ -22,11 +22,11 @@ def test_vote_once_withdraw_and_never_for_own_proposal():
     proposal = TopicProposalFactory()
     voter = UserFactory().member
     assert vote_for_topic(proposal, voter).pk == vote_for_topic(proposal, voter).pk
-    assert TopicVote.objects.count() == 1
+    assert Vote.objects.count() == 1
     with pytest.raises(ParticipationError, match="your own proposal"):
         vote_for_topic(proposal, proposal.member)
     assert withdraw_topic_vote(proposal, voter) is True
-    assert TopicVote.objects.count() == 0
+    assert Vote.objects.count() == 0
 
 
 def test_merge_and_choose():
@@ -54,7 +54,7 @@ def test_topics_page_shows_open_proposals_to_members_and_chosen_ones_to_all(who)
     chosen = TopicProposalFactory(title="Chosen idea", status="chosen", dialogue=dialogue)
     hidden_votes = TopicProposalFactory(title="Quiet idea", status="chosen", public_votes=False)
     for proposal in (chosen, hidden_votes):
-        TopicVote.objects.create(proposal=proposal, member=UserFactory().member)
+        Vote.objects.create(proposal=proposal, member=UserFactory().member)
     client = Client()
     if who != "visitor":
         user = EditorFactory() if who == "staff" else UserFactory()
@@ -99,7 +99,7 @@ def test_visitors_cannot_propose_or_vote():
     client = Client()
     assert client.post("/topics/", {"title": "x", "why": "y", "region": "asia"}).status_code == 302
     assert client.post(f"/topics/{proposal.pk}/vote/").status_code == 302
-    assert (TopicProposal.objects.count(), TopicVote.objects.count()) == (1, 0)
+    assert (TopicProposal.objects.count(), Vote.objects.count()) == (1, 0)
 
 
 @pytest.mark.parametrize("size", [3, 60])
@@ -111,7 +111,7 @@ def test_topics_page_query_count_does_not_grow(
     voters = [UserFactory().member for _ in range(3)]
     for n in range(size):
         proposal = TopicProposalFactory(status="chosen" if n % 2 else "open")
-        TopicVote.objects.bulk_create(TopicVote(proposal=proposal, member=v) for v in voters)
+        Vote.objects.bulk_create(Vote(proposal=proposal, member=v) for v in voters)
     if who == "member":
         client.force_login(UserFactory())
     with django_assert_num_queries(queries):

@@ -24,7 +24,7 @@ def paper_in_review(transactional_db):
         dialogue=DialogueFactory(title="Solidarity and Diversity", number=1),
         pdf=upload("draft.pdf", PDF),
     )
-    services.move_paper(paper, "submit", actor=editor)
+    services.move(paper, "submit", actor=editor)
     return paper
 
 

@@ -69,10 +69,10 @@ def test_paper_file_on_s3_is_private_until_published_and_after_withdrawal(
     assert _status(unsigned) == 403
     assert client.get("/papers/solidarity/pdf/").status_code == 404
 
-    services.move_paper(paper, "submit", actor=editor)
-    services.move_paper(paper, "approve", actor=publisher)
+    services.move(paper, "submit", actor=editor)
+    services.move(paper, "approve", actor=publisher)
     assert client.get("/papers/solidarity/pdf/").status_code == 404
-    services.move_paper(paper, "publish", actor=other_publisher)
+    services.move(paper, "publish", actor=other_publisher)
 
     # Streamed through the portal, with our headers; the bucket itself stays private.
     response = client.get("/papers/solidarity/pdf/")
@@ -94,7 +94,7 @@ def test_paper_file_on_s3_is_private_until_published_and_after_withdrawal(
         assert download.headers["Content-Disposition"] == 'attachment; filename="solidarity.pdf"'
         assert download.headers["Content-Type"] == "application/pdf"
 
-    services.move_paper(paper, "withdraw", actor=publisher)
+    services.move(paper, "withdraw", actor=publisher)
     assert client.get("/papers/solidarity/pdf/").status_code == 404
     assert client.get("/papers/solidarity/").status_code == 404
     assert _status(unsigned) == 403

@@ -3,7 +3,7 @@
 
 import pytest
 
-from dialogues.models import QuestionVote, TopicVote
+from dialogues.models import Vote
 from dialogues.services import vote_for_question, vote_for_topic
 from tests.factories import (
     DialogueFactory,
@@ -23,7 +23,7 @@ def test_concurrent_votes_for_one_question_by_one_member_count_once():
     voter = RegistrationFactory(dialogue=dialogue).member
     votes = run_together([lambda: vote_for_question(question, voter)] * THREADS)
     assert len({vote.pk for vote in votes}) == 1
-    assert QuestionVote.objects.filter(question=question, member=voter).count() == 1
+    assert Vote.objects.filter(question=question, member=voter).count() == 1
 
 
 def test_concurrent_votes_for_one_topic_by_one_member_count_once():
@@ -31,4 +31,4 @@ def test_concurrent_votes_for_one_topic_by_one_member_count_once():
     voter = UserFactory(verified=False).member
     votes = run_together([lambda: vote_for_topic(proposal, voter)] * THREADS)
     assert len({vote.pk for vote in votes}) == 1
-    assert TopicVote.objects.filter(proposal=proposal, member=voter).count() == 1
+    assert Vote.objects.filter(proposal=proposal, member=voter).count() == 1

@@ -6,7 +6,7 @@ from django.core import mail
 
 from a4ep_portal.workflow import State
 from members.models import Delivery, Mailing, MailKind, Organisation
-from members.services import audience_size, send_mailing
+from members.services import MailingError, audience_size, send_mailing
 from tests.factories import OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -215,3 +215,29 @@ def test_an_editor_saves_a_chosen_audience_as_a_draft(client, dialogue, editor):
     assert [c.code for c in mailing.countries] == ["BD", "NG"]
     assert mailing.organisation_kinds == ["local_ngo"]
     assert mailing.guest_addresses == "a@example.net"
+
+
+# The outbox refuses what the admin form refuses, with the same message (one validator):
+# a mailing made outside the form (a script, a service) cannot slip past it.
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"audience": Mailing.Audience.ONE_MEMBER}, "Choose the member."),
+        (
+            {"audience": Mailing.Audience.CHOSEN_MEMBERS},
+            "Choose at least one country or kind of organisation.",
+        ),
+        ({"audience": Mailing.Audience.ADDRESSES_ONLY, "guest_addresses": " "}, "Paste"),
+        ({"audience": Mailing.Audience.REGISTRANTS, "dialogue": None}, "Choose the dialogue."),
+        # Dialogue details with no dialogue to show: the form refused it, the outbox did not.
+        ({"dialogue": None}, "Choose the dialogue."),
+    ],
+)
+def test_the_outbox_refuses_an_audience_the_form_refuses(dialogue, fields, message):
+    UserFactory()
+    fields = {"dialogue": dialogue, **fields}
+    mailing = invitation(fields.pop("dialogue"), **fields)
+    with pytest.raises(MailingError, match=message):
+        send_mailing(mailing)
+    assert Delivery.objects.count() == 0
+    assert Mailing.objects.get(pk=mailing.pk).sent_at is None

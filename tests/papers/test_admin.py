@@ -40,7 +40,7 @@ def test_editor_sees_submit_and_publisher_sees_approve(client, editor, publisher
 
 def test_admin_move_button_calls_the_service_and_reports(client, editor, publisher):
     paper = PaperFactory(title="Accountability paper")
-    services.move_paper(paper, "submit", actor=editor)
+    services.move(paper, "submit", actor=editor)
     client.force_login(publisher)
     response = client.post(
         f"/admin/papers/paper/{paper.pk}/move/",
@@ -56,7 +56,7 @@ def test_admin_move_button_calls_the_service_and_reports(client, editor, publish
 
 def test_admin_refuses_a_forbidden_move_with_the_reason(client, editor):
     paper = PaperFactory()
-    services.move_paper(paper, "submit", actor=editor)
+    services.move(paper, "submit", actor=editor)
     client.force_login(editor)
     response = client.post(
         f"/admin/papers/paper/{paper.pk}/move/", {"move": "approve"}, follow=True
@@ -68,7 +68,7 @@ def test_admin_refuses_a_forbidden_move_with_the_reason(client, editor):
 
 def test_publisher_who_submitted_gets_no_approve_button(client, publisher):
     paper = PaperFactory()
-    services.move_paper(paper, "submit", actor=publisher)
+    services.move(paper, "submit", actor=publisher)
     client.force_login(publisher)
     page = client.get(f"/admin/papers/paper/{paper.pk}/change/").content.decode()
     assert buttons(page) == ["return", "withdraw"]
@@ -142,7 +142,7 @@ def test_registrant_items_are_for_organisers_and_the_dialogues_confirmed_registr
 
 def test_workflow_history_list_is_read_only(client, editor, publisher):
     paper = PaperFactory(title="History paper")
-    services.move_paper(paper, "submit", actor=editor)
+    services.move(paper, "submit", actor=editor)
     client.force_login(publisher)
     page = client.get("/admin/a4ep_portal/auditentry/").content.decode()
     assert "History paper" in page

@@ -35,16 +35,14 @@ def recording_with_files(**kwargs) -> Recording:
 
 
 def publish(item, editor, publisher):
-    mover = services.move_paper if isinstance(item, Paper) else services.move_recording
-    mover(item, "submit", actor=editor)
-    mover(item, "approve", actor=publisher)
-    mover(item, "publish", actor=publisher)
+    services.move(item, "submit", actor=editor)
+    services.move(item, "approve", actor=publisher)
+    services.move(item, "publish", actor=publisher)
     return item
 
 
 def put_in_state(item, state: str, editor, publisher):
     """Bring an item into the state the real way (withdrawn: after having been published)."""
-    mover = services.move_paper if isinstance(item, Paper) else services.move_recording
     moves = {
         "draft": [],
         "in_review": [("submit", editor)],
@@ -57,7 +55,7 @@ def put_in_state(item, state: str, editor, publisher):
         ],
     }[state]
     for move, actor in moves:
-        mover(item, move, actor=actor)
+        services.move(item, move, actor=actor)
     return item
 
 

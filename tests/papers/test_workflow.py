@@ -76,7 +76,7 @@ def test_move_is_allowed_exactly_by_the_table(actors, role, state, move):
     actor = actors[role]
     paper = paper_in(state, author=actors["author_publisher"])
     if (state, move) in ALLOWED[role]:
-        services.move_paper(paper, move, actor=actor, note="checked")
+        services.move(paper, move, actor=actor, note="checked")
         paper.refresh_from_db()
         assert paper.state == TARGET[move]
         event = AuditEntry.objects.about(paper).get()
@@ -89,7 +89,7 @@ def test_move_is_allowed_exactly_by_the_table(actors, role, state, move):
         )
     else:
         with pytest.raises(WorkflowError) as error:
-            services.move_paper(paper, move, actor=actor)
+            services.move(paper, move, actor=actor)
         # The reason is the state when the table has no such move, or else who may make it.
         reason = str(error.value)
         if move in ALLOWED_MOVES[State(state)]:
@@ -104,7 +104,7 @@ def test_move_is_allowed_exactly_by_the_table(actors, role, state, move):
 def test_illegal_move_names_both_states(publisher):
     paper = PaperFactory()
     with pytest.raises(WorkflowError) as error:
-        services.move_paper(paper, "publish", actor=publisher)
+        services.move(paper, "publish", actor=publisher)
     assert str(error.value) == (
         "“Publish” is not possible: the item is Draft, and it cannot go to Published."
     )
@@ -113,40 +113,40 @@ def test_illegal_move_names_both_states(publisher):
 def test_editor_is_told_only_publishers_approve(editor):
     paper = paper_in("in_review", author=None)
     with pytest.raises(WorkflowError) as error:
-        services.move_paper(paper, "approve", actor=editor)
+        services.move(paper, "approve", actor=editor)
     assert str(error.value) == "Only publishers may approve this item."
 
 
 def test_publisher_cannot_approve_what_they_submitted(publisher, other_publisher, editor):
     paper = PaperFactory()
     services.save_item(paper, actor=editor, created=True)
-    services.move_paper(paper, "submit", actor=publisher)
+    services.move(paper, "submit", actor=publisher)
     with pytest.raises(WorkflowError) as error:
-        services.move_paper(paper, "approve", actor=publisher)
+        services.move(paper, "approve", actor=publisher)
     assert str(error.value) == (
         "You cannot approve an item that you last edited or submitted: ask another publisher."
     )
-    services.move_paper(paper, "approve", actor=other_publisher)
+    services.move(paper, "approve", actor=other_publisher)
     assert paper.state == "approved"
 
 
 def test_publisher_cannot_approve_what_they_last_edited(editor, publisher, other_publisher):
     paper = PaperFactory()
-    services.move_paper(paper, "submit", actor=editor)
+    services.move(paper, "submit", actor=editor)
     paper.abstract = "A shorter abstract."
     services.save_item(paper, actor=publisher, created=False)
     assert paper.state == "in_review"
     with pytest.raises(WorkflowError, match="that you last edited or submitted"):
-        services.move_paper(paper, "approve", actor=publisher)
-    services.move_paper(paper, "approve", actor=other_publisher)
+        services.move(paper, "approve", actor=publisher)
+    services.move(paper, "approve", actor=other_publisher)
     assert paper.state == "approved"
 
 
 def test_publishing_makes_version_one_live(editor, publisher):
     paper = PaperFactory(title="Solidarity and diversity")
-    services.move_paper(paper, "submit", actor=editor)
-    services.move_paper(paper, "approve", actor=publisher)
-    services.move_paper(paper, "publish", actor=publisher)
+    services.move(paper, "submit", actor=editor)
+    services.move(paper, "approve", actor=publisher)
+    services.move(paper, "publish", actor=publisher)
     assert paper.state == "published"
     assert paper.live_version.number == 1
     assert paper.live_version.title == "Solidarity and diversity"
@@ -174,8 +174,8 @@ def test_editing_a_published_paper_sends_a_new_version_through_review(client, ed
     assert '<h1 lang="en">First title</h1>' in page
     assert "Corrected title" not in page
 
-    services.move_paper(paper, "approve", actor=publisher)
-    services.move_paper(paper, "publish", actor=publisher)
+    services.move(paper, "approve", actor=publisher)
+    services.move(paper, "publish", actor=publisher)
     paper.refresh_from_db()
     assert paper.live_version.number == 2
     page = client.get(paper.get_absolute_url()).content.decode()
@@ -190,7 +190,7 @@ def test_editing_a_published_paper_sends_a_new_version_through_review(client, ed
 def test_withdrawing_takes_the_paper_off_the_site(client, publisher):
     paper = PaperFactory(published=True)
     assert client.get(paper.get_absolute_url()).status_code == 200
-    services.move_paper(paper, "withdraw", actor=publisher, note="Wrong file")
+    services.move(paper, "withdraw", actor=publisher, note="Wrong file")
     assert paper.live_version is None
     assert client.get(paper.get_absolute_url()).status_code == 404
 

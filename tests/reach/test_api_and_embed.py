@@ -103,8 +103,12 @@ def test_titles_in_the_asked_language(held, client):
     assert dialogue["preview_image"] == f"{SITE}/previews/dialogues/who-decides/ar.png"
 
 
-def test_answers_come_from_the_cache_until_the_catalogue_changes(held, client, settings):
-    settings.PUBLIC_PAGE_CACHE_SECONDS = 300  # publishing drops cached answers
+# With the page cache off too: a change dropped cached answers only while it was on.
+@pytest.mark.parametrize("page_cache_seconds", [300, 0])
+def test_answers_come_from_the_cache_until_the_catalogue_changes(
+    held, client, settings, page_cache_seconds
+):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = page_cache_seconds
     client.get("/api/v1/dialogues/")
 
     with CaptureQueriesContext(connection) as queries:
