@@ -68,19 +68,40 @@ class RegistrationForm(forms.ModelForm):
             "needs": forms.Textarea(attrs={"rows": 3, "maxlength": 1000}),
         }
 
+    def __init__(self, *args, co_hosts=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        # One box per co-host, none ticked: nothing is shared unless the member says so.
+        if co_hosts:
+            self.fields["shares_details_with"] = forms.TypedMultipleChoiceField(
+                label=_("Share my details with the co-hosts I tick"),
+                choices=[(organisation.pk, organisation.name) for organisation in co_hosts],
+                coerce=int,
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+                help_text=_(
+                    "Optional. The organisations you tick see your name, e-mail address, "
+                    "organisation and role, and may write to you about this dialogue. Nothing "
+                    "is shared unless you tick a box; you can stop sharing at any time under "
+                    "Your dialogues."
+                ),
+            )
+
     @classmethod
-    def for_member(cls, member: Member, data=None) -> "RegistrationForm":
+    def for_member(cls, member: Member, data=None, co_hosts=()) -> "RegistrationForm":
         if data is not None:
-            return cls(data=data)  # a submitted form shows no initial values (and costs no query)
+            # A submitted form shows no initial values (and costs no query).
+            return cls(data=data, co_hosts=co_hosts)
         initial = {
             "organisation_name": member.organisation.name if member.organisation else "",
             "role": member.role,
         }
-        return cls(data=data, initial=initial)
+        return cls(data=data, initial=initial, co_hosts=co_hosts)
 
     def details(self) -> RegistrationDetails:
         fields = [*self.Meta.fields, "question"]
-        return RegistrationDetails(**{name: self.cleaned_data[name] for name in fields})
+        details = {name: self.cleaned_data[name] for name in fields}
+        details["shares_details_with"] = tuple(self.cleaned_data.get("shares_details_with", ()))
+        return RegistrationDetails(**details)
 
 
 class QuestionForm(forms.Form):

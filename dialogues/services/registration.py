@@ -42,6 +42,9 @@ class RegistrationDetails:
     consents_to_recording: bool = False
     # Not stored on the registration: it becomes a Question waiting for moderation.
     question: str = ""
+    # The co-hosting organisations (ids) the member agreed to share their details with; only
+    # co-hosts of this dialogue count.
+    shares_details_with: tuple[int, ...] = ()
 
 
 # Marked with gettext_noop so that makemessages finds them; translated when shown.
@@ -164,9 +167,11 @@ def register_member(
         state = dialogue.registration_state()
         if state != Dialogue.RegistrationState.OPEN:
             raise RegistrationError(registration_closed_message(state))
+        again = registration is not None
         registration = registration or Registration(dialogue=dialogue, member=member)
         fields = asdict(details)
         question = fields.pop("question")
+        shares_with = fields.pop("shares_details_with")
         for field, value in fields.items():
             setattr(registration, field, value)
         now = timezone.now()
@@ -197,6 +202,11 @@ def register_member(
             registration.waitlist_position_when_registered = counts["waiting"] + 1
             message = "waitlisted"
         registration.save()
+        # A registration made again after a cancellation asks again: the old answer goes.
+        if shares_with:
+            registration.shares_details_with.set(dialogue.co_hosts.filter(pk__in=shares_with))
+        elif again:
+            registration.shares_details_with.clear()
         if clean_question_text(question):
             ask_question(dialogue, member, question, from_registration=True)
         _notify(registration, message)
@@ -404,6 +414,7 @@ def export_registrations(member: Member) -> list[dict]:
     registrations = (
         Registration.objects.filter(member=member)
         .select_related("dialogue")
+        .prefetch_related("shares_details_with")
         .order_by("registered_at", "pk")
     )
 
@@ -420,6 +431,7 @@ def export_registrations(member: Member) -> list[dict]:
             "language": r.language,
             "needs": r.needs,
             "consents_to_recording": r.consents_to_recording,
+            "shares_details_with": [o.name for o in r.shares_details_with.all()],
             "attended": r.attended,
             "registered_at": utc(r.registered_at),
         }
@@ -438,6 +450,7 @@ def erase_registration_details(member: Member) -> None:
     # Nobody is left to tell about them, and a nameless row would only puzzle organisers.
     upcoming.delete()
     Registration.objects.filter(member=member).update(organisation_name="", role="", needs="")
+    Registration.shares_details_with.through.objects.filter(registration__member=member).delete()
 
 
 def confirmed_registrants(mailing) -> QuerySet[Member]:

@@ -16,6 +16,7 @@ from .catalogue import (
     series_calendar,
     speaker_detail,
     speaker_list,
+    stop_sharing,
 )
 from .certificates import my_certificate, verify_certificate
 from .participation import (
@@ -52,4 +53,5 @@ __all__ = [
     "series_calendar",
     "speaker_detail",
     "speaker_list",
+    "stop_sharing",
 ]
