@@ -7,39 +7,91 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('dialogues', '0014_registration_message_approval_kinds'),
-        ('members', '0011_one_off_messages'),
+        ("dialogues", "0014_registration_message_approval_kinds"),
+        ("members", "0011_one_off_messages"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='registration',
-            name='shares_details_with',
-            field=models.ManyToManyField(blank=True, related_name='+', to='members.organisation', verbose_name='shares their details with'),
+            model_name="registration",
+            name="shares_details_with",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="+",
+                to="members.organisation",
+                verbose_name="shares their details with",
+            ),
         ),
         migrations.AddField(
-            model_name='speaker',
-            name='added_by',
-            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='added by'),
+            model_name="speaker",
+            name="added_by",
+            field=models.ForeignKey(
+                blank=True,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="added by",
+            ),
         ),
         migrations.CreateModel(
-            name='CoHostStaff',
+            name="CoHostStaff",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('added_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='added')),
-                ('added_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='added by')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='co_host_staff', to='members.organisation', verbose_name='organisation')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='co_host_links', to=settings.AUTH_USER_MODEL, verbose_name='user')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "added_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="added"),
+                ),
+                (
+                    "added_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="added by",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="co_host_staff",
+                        to="members.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="co_host_links",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'co-host account',
-                'verbose_name_plural': 'co-host accounts',
-                'ordering': ['organisation', 'user'],
-                'permissions': [('work_as_co_host', 'Works only on the dialogues their organisation co-hosts')],
-                'constraints': [models.UniqueConstraint(fields=('user', 'organisation'), name='one_link_per_co_host')],
+                "verbose_name": "co-host account",
+                "verbose_name_plural": "co-host accounts",
+                "ordering": ["organisation", "user"],
+                "permissions": [
+                    ("work_as_co_host", "Works only on the dialogues their organisation co-hosts")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("user", "organisation"), name="one_link_per_co_host"
+                    )
+                ],
             },
         ),
     ]
