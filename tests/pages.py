@@ -98,10 +98,10 @@ PAGES = [
     Page("/me/preferences/", visitor=None, member=3),
     Page("/me/delete/", visitor=None, member=3),
     # Profile, deliveries, registrations, questions, votes, topics, feedback.
-    Page("/me/data/", visitor=None, member=11, html=False),
-    Page("/me/dialogues/", visitor=None, member=5),
+    Page("/me/data/", visitor=None, member=12, html=False),
+    Page("/me/dialogues/", visitor=None, member=6),
     # One more for the seats left and people waiting (the button says "join the waiting list").
-    Page("/dialogues/open-dialogue/register/", visitor=None, member=7),
+    Page("/dialogues/open-dialogue/register/", visitor=None, member=8),
     Page("/me/dialogues/dialogue-000/cancel/", visitor=None, member=4),
     Page("/me/dialogues/dialogue-000/calendar.ics", visitor=None, member=4, html=False),
     # The registration with its dialogue and series, then the co-hosts.

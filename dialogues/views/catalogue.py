@@ -3,7 +3,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -346,11 +346,16 @@ def my_dialogues(request):
     registrations = (
         Registration.objects.filter(member__user=request.user)
         .select_related("dialogue__series", "breakout_group__facilitator")
-        .prefetch_related("shares_details_with")
         .with_waitlist_position()
     )
-    upcoming = registrations.filter(dialogue__ends_at__gt=now).order_by("dialogue__starts_at", "pk")
-    past = registrations.filter(dialogue__ends_at__lte=now).order_by("-dialogue__starts_at", "pk")
+    upcoming = list(
+        registrations.filter(dialogue__ends_at__gt=now).order_by("dialogue__starts_at", "pk")
+    )
+    past = list(
+        registrations.filter(dialogue__ends_at__lte=now).order_by("-dialogue__starts_at", "pk")
+    )
+    # Whom each shares their details with (to stop sharing), in one query for both lists.
+    prefetch_related_objects([*upcoming, *past], "shares_details_with")
     # Join links may be on it.
     return keep_uncompressed(
         render(
