@@ -653,6 +653,8 @@ class RegistrationAdmin(CoHostScoped, admin.ModelAdmin):
         return date_format(localtime(registration.registered_at), "SHORT_DATETIME_FORMAT")
 
     def changelist_view(self, request, extra_context=None):
+        if is_co_host(request.user):
+            extra_context = {**(extra_context or {}), "co_host_list": True}
         response = super().changelist_view(request, extra_context)
         changelist = getattr(response, "context_data", {}).get("cl")
         if changelist is not None:
