@@ -79,7 +79,7 @@ class RegistrationForm(forms.ModelForm):
                 required=False,
                 widget=forms.CheckboxSelectMultiple,
                 help_text=_(
-                    "Optional. The organisations you tick see your name, e-mail address, "
+                    "The organisations you tick see your name, e-mail address, "
                     "organisation and role, and may write to you about this dialogue. Nothing "
                     "is shared unless you tick a box; you can stop sharing at any time under "
                     "Your dialogues."

@@ -600,7 +600,10 @@ class RegistrationAdmin(CoHostScoped, admin.ModelAdmin):
         return self.co_host_fields if is_co_host(request.user) else super().get_fields(request, obj)
 
     def get_list_filter(self, request):
-        return scoped_list_filter(super().get_list_filter(request), request)
+        list_filter = scoped_list_filter(super().get_list_filter(request), request)
+        if is_co_host(request.user):
+            return [name for name in list_filter if name != "attended"]
+        return list_filter
 
     def get_actions(self, request):
         actions = super().get_actions(request)
@@ -622,9 +625,12 @@ class RegistrationAdmin(CoHostScoped, admin.ModelAdmin):
 
     def get_list_display(self, request):
         # Filtered to one dialogue (the link from the dialogue list), its column says nothing.
+        shown = self.list_display
         if "dialogue__id__exact" in request.GET:
-            return [name for name in self.list_display if name != "dialogue"]
-        return self.list_display
+            shown = [name for name in shown if name != "dialogue"]
+        if is_co_host(request.user):  # they agreed to share their details, not attendance
+            shown = [name for name in shown if name != "attended"]
+        return shown
 
     @admin.display(description=_("name"), ordering="member__user__last_name")
     def member_name(self, registration: Registration) -> str:

@@ -185,6 +185,7 @@ def test_lists_show_a_co_host_their_own_dialogues_and_sharing_registrants_only(w
     assert world["private_a"].member.user.email not in registrants
     assert world["shared_b"].member.user.email not in registrants
     assert world["shared_a_with_beta"].member.user.email not in registrants
+    assert "column-attended" not in registrants
     assert "Dialogue B" not in registrants
     # The change page shows what they agreed to share, not their needs.
     page = client.get(f"/admin/dialogues/registration/{world['shared_a'].pk}/change/")
