@@ -96,7 +96,7 @@ class CoHostStaffAdmin(admin.ModelAdmin):
     form = CoHostStaffForm
     list_display = ["user", "organisation", "dialogues", "added_at", "added_by"]
     list_select_related = ["user", "organisation", "added_by"]
-    list_filter = ["organisation"]
+    list_filter = [("organisation", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["user__email", "user__first_name", "user__last_name", "organisation__name"]
     autocomplete_fields = ["organisation"]
     actions = ["remove_links"]
