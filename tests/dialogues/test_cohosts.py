@@ -205,6 +205,14 @@ def test_lists_show_a_co_host_their_own_dialogues_and_sharing_registrants_only(w
     text = page.content.decode()
     assert "Shares with Alpha" in text
     assert "Sign language" not in text
+    # A question shows its asker as other participants see them, never their e-mail address.
+    question = world["question_a"]
+    page = client.get(f"/admin/dialogues/question/{question.pk}/change/").content.decode()
+    assert question.member.shown_name() in page
+    assert question.member.user.email not in page
+    editor = client_of(world, "editor")
+    page = editor.get(f"/admin/dialogues/question/{question.pk}/change/").content.decode()
+    assert str(question.member) in page  # the account, as organisers know it
     # The editor still sees every registrant.
     everyone = client_of(world, "editor").get("/admin/dialogues/registration/").content.decode()
     for registration in ("shared_a", "private_a", "shared_b"):
