@@ -54,7 +54,9 @@ def registrant_emails(user) -> set[str]:
 
 def test_form_asks_per_co_host_with_nothing_ticked(world):
     page = logged_in(world["member"]).get("/dialogues/shared/register/").content.decode()
-    assert "Share my details with the co-hosts I tick" in page
+    # A group of boxes, named by its legend (a label for no field named nothing).
+    assert "<legend>Share my details with the co-hosts I tick" in page
+    assert 'for=""' not in page
     assert "Nothing is shared unless you tick a box" in page
     boxes = [line for line in page.splitlines() if 'name="shares_details_with"' in line]
     assert len(boxes) == 2
