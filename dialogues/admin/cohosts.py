@@ -54,6 +54,27 @@ class CoHostScoped:
     them, where Django would redirect to the index with "doesn't exist" (the same for
     organisers as before)."""
 
+    def _in_scope(self, request, obj) -> bool:
+        """Whether the object is one of the co-host's (always, for everyone else); asked once
+        per object and request."""
+        if obj is None or obj.pk is None or not is_co_host(request.user):
+            return True
+        asked = request.__dict__.setdefault("_co_host_scope", {})
+        key = (type(obj), obj.pk)
+        if key not in asked:
+            asked[key] = self.get_queryset(request).filter(pk=obj.pk).exists()
+        return asked[key]
+
+    # Every object-level check says no outside their dialogues, whatever view asks it.
+    def has_view_permission(self, request, obj=None) -> bool:
+        return super().has_view_permission(request, obj) and self._in_scope(request, obj)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return super().has_change_permission(request, obj) and self._in_scope(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return super().has_delete_permission(request, obj) and self._in_scope(request, obj)
+
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         if is_co_host(request.user):
             raise Http404

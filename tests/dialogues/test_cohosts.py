@@ -425,3 +425,28 @@ def test_publisher_gives_a_co_host_account_by_e_mail_and_takes_it_back(world):
     user.refresh_from_db()
     assert (user.is_staff, list(user.groups.all())) == (False, [])
     assert Group.objects.get(name="Co-hosts").user_set.count() == 2
+
+
+def test_object_permissions_say_no_outside_a_co_hosts_dialogues(world, rf):
+    """Behind the pages: whatever view asks, each admin refuses another dialogue's objects."""
+    from django.contrib import admin
+
+    request = rf.get("/admin/")
+    request.user = world["users"]["cohost_a"]
+    answers = {}
+    for name in ("a", "b", "speaker_a", "speaker_b", "question_a", "question_b", "shared_a"):
+        obj = world[name]
+        model_admin = admin.site._registry[type(obj)]
+        answers[name] = (
+            model_admin.has_view_permission(request, obj),
+            model_admin.has_change_permission(request, obj),
+        )
+    assert answers == {
+        "a": (True, True),
+        "b": (False, False),
+        "speaker_a": (True, True),
+        "speaker_b": (False, False),
+        "question_a": (True, True),
+        "question_b": (False, False),
+        "shared_a": (True, False),
+    }
