@@ -11,6 +11,7 @@ from django.views.i18n import set_language
 from a4ep_portal import health
 from a4ep_portal.files import public_media_urlpatterns
 from dialogues import views as dialogue_views
+from dialogues.admin import cohosts as co_host_admin
 from dialogues.sitemaps import DialogueSitemap, PageSitemap
 from members import views as member_views
 from papers.sitemaps import ArchiveSitemap, PaperSitemap, RecordingSitemap
@@ -71,6 +72,11 @@ urlpatterns += i18n_patterns(
     path("", include("members.urls")),
     path("", include("dialogues.me_urls")),
     path("accounts/", include("allauth.urls")),
+    # Admin's "View on site", narrowed for co-hosts to their own dialogues' objects.
+    path(
+        "admin/r/<int:content_type_id>/<path:object_id>/",
+        admin.site.admin_view(co_host_admin.view_on_site),
+    ),
     # Organisers may work in their language too: /fr/admin/ (admin labels are translated).
     path("admin/", admin.site.urls),
     prefix_default_language=False,

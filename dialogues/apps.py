@@ -22,17 +22,34 @@ EDITOR_PERMISSIONS = [
     ("dialogues", "feedback", ("view",)),
 ]
 PUBLISHER_PERMISSIONS = [
+    # Publishers give co-host accounts: they open admin to people outside A4EP.
+    ("dialogues", "cohoststaff", ("view", "add", "change", "delete")),
     ("dialogues", "dialogue", ("delete",)),
     ("dialogues", "speaker", ("delete",)),
     ("members", "organisation", ("delete",)),
     ("dialogues", "topicproposal", ("delete",)),
 ]
 
+# A co-hosting organisation's staff work on its dialogues only (dialogues.admin narrows each
+# list to them): the agenda and speakers, question moderation and the run sheet, and the
+# registrants who agreed to share their details with that co-host. No join link, no mailing,
+# no member, no paper; status, dates and capacity stay read-only (dialogues.admin.cohosts).
+CO_HOST_PERMISSIONS = [
+    ("dialogues", "co_host", ("work_as",)),  # work_as_co_host: the limit itself
+    ("dialogues", "dialogue", ("view", "change")),
+    ("dialogues", "session", ("view", "add", "change", "delete")),
+    ("dialogues", "dialoguespeaker", ("view", "add", "change", "delete")),
+    ("dialogues", "speaker", ("view", "add", "change")),
+    ("dialogues", "registration", ("view",)),
+    ("dialogues", "question", ("view", "change")),
+]
+
 
 def grant_dialogue_permissions(sender, **kwargs) -> None:
-    from a4ep_portal.groups import grant_to_organisers
+    from a4ep_portal.groups import grant_to_co_hosts, grant_to_organisers
 
     grant_to_organisers(editors=EDITOR_PERMISSIONS, publishers=PUBLISHER_PERMISSIONS)
+    grant_to_co_hosts(CO_HOST_PERMISSIONS)
 
 
 class DialoguesConfig(AppConfig):

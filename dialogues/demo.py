@@ -18,6 +18,7 @@ from members.models import Member, Organisation, User
 
 from .models import (
     BreakoutGroup,
+    CoHostStaff,
     Dialogue,
     DialogueSpeaker,
     Question,
@@ -326,7 +327,10 @@ ACCOUNTS = [
     ("editor@a4ep.example.org", "demo-editor-a4ep", "Edith", "Editors", True),
     ("publisher@a4ep.example.org", "demo-publisher-a4ep", "Pablo", "Publishers", True),
     ("member@a4ep.example.org", "demo-member-a4ep", "Mariam", None, False),
+    # Staff of KUNO, a co-host of the upcoming dialogue: admin shows them KUNO's dialogues only.
+    ("cohost@a4ep.example.org", "demo-cohost-a4ep", "Koen", "Co-hosts", True),
 ]
+CO_HOST_ACCOUNT = ("cohost@a4ep.example.org", "KUNO")
 
 
 # Sent at the end of load_demo, inside its transaction, so that apps above this one (papers)
@@ -413,6 +417,10 @@ def load_demo(*, now: datetime | None = None) -> list[tuple[str, str, str]]:
         interpretation_languages=UPCOMING["interpretation"]
     )
     logins = [_load_account(*account) for account in ACCOUNTS]
+    email, organisation = CO_HOST_ACCOUNT
+    CoHostStaff.objects.get_or_create(
+        user=User.objects.get(email=email), organisation=organisations[organisation]
+    )
     _load_participation(Dialogue.objects.get(slug=UPCOMING["slug"]), speakers)
     demo_loaded.send(sender=Dialogue, now=now)
     return logins

@@ -80,7 +80,7 @@ class RegistrationForm(forms.ModelForm):
 
     field_order = ["organisation_name", "role", "language", "interpretation"]
 
-    def __init__(self, *args, dialogue: Dialogue, **kwargs):
+    def __init__(self, *args, dialogue: Dialogue, co_hosts=(), **kwargs):
         super().__init__(*args, **kwargs)
         offered = dialogue.interpretation_names()
         if offered:
@@ -89,22 +89,40 @@ class RegistrationForm(forms.ModelForm):
             )
         else:
             del self.fields["interpretation"]  # nothing offered: nothing to ask
+        # One box per co-host, none ticked: nothing is shared unless the member says so.
+        if co_hosts:
+            self.fields["shares_details_with"] = forms.TypedMultipleChoiceField(
+                label=_("Share my details with the co-hosts I tick"),
+                choices=[(organisation.pk, organisation.name) for organisation in co_hosts],
+                coerce=int,
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+                help_text=_(
+                    "The organisations you tick see your name, e-mail address, "
+                    "organisation and role, and may write to you about this dialogue. Nothing "
+                    "is shared unless you tick a box; you can stop sharing at any time under "
+                    "Your dialogues."
+                ),
+            )
 
     @classmethod
-    def for_member(cls, member: Member, dialogue: Dialogue, data=None) -> "RegistrationForm":
+    def for_member(
+        cls, member: Member, dialogue: Dialogue, data=None, co_hosts=()
+    ) -> "RegistrationForm":
         if data is not None:
             # A submitted form shows no initial values (and costs no query).
-            return cls(data=data, dialogue=dialogue)
+            return cls(data=data, dialogue=dialogue, co_hosts=co_hosts)
         initial = {
             "organisation_name": member.organisation.name if member.organisation else "",
             "role": member.role,
         }
-        return cls(data=data, initial=initial, dialogue=dialogue)
+        return cls(data=data, initial=initial, dialogue=dialogue, co_hosts=co_hosts)
 
     def details(self) -> RegistrationDetails:
         fields = [*self.Meta.fields, "question"]
         values = {name: self.cleaned_data[name] for name in fields}
         values["interpretation"] = tuple(self.cleaned_data.get("interpretation", ()))
+        values["shares_details_with"] = tuple(self.cleaned_data.get("shares_details_with", ()))
         return RegistrationDetails(**values)
 
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path(
         "me/dialogues/<slug:slug>/cancel/", views.cancel_my_registration, name="cancel_registration"
     ),
+    path("me/dialogues/<slug:slug>/sharing/", views.stop_sharing, name="stop_sharing"),
     # A stable address: the post-event mail (mailing issue) links here.
     path("me/dialogues/<slug:slug>/feedback/", views.feedback, name="feedback"),
     path("me/dialogues/<slug:slug>/calendar.ics", views.my_calendar, name="my_calendar"),

@@ -10,6 +10,7 @@ from django.utils import timezone
 from a4ep_portal.workflow import State
 from dialogues.models import (
     BreakoutGroup,
+    CoHostStaff,
     Dialogue,
     DialogueSpeaker,
     Question,
@@ -65,6 +66,18 @@ class PublisherFactory(UserFactory):
     def groups(self, create, extracted, **kwargs):
         if create:
             self.groups.add(Group.objects.get(name="Publishers"))
+
+
+class CoHostFactory(UserFactory):
+    """Staff of a co-hosting organisation (pass organisation=), made as publishers make them."""
+
+    is_staff = True
+
+    @factory.post_generation
+    def organisation(self, create, extracted, **kwargs):
+        if create:
+            self.groups.add(Group.objects.get(name="Co-hosts"))
+            CoHostStaff.objects.create(user=self, organisation=extracted)
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):

@@ -103,11 +103,13 @@ PAGES = [
     Page("/me/preferences/", visitor=None, member=3),
     Page("/me/delete/", visitor=None, member=3),
     # Profile, deliveries, registrations, questions, votes, topics, feedback.
-    # The download includes the member's entries of the audit log: one query.
-    Page("/me/data/", visitor=None, member=12, html=False),
-    Page("/me/dialogues/", visitor=None, member=5),
+    # The download includes the member's entries of the audit log and whom each registration
+    # shares details with: one query each.
+    Page("/me/data/", visitor=None, member=13, html=False),
+    # One more since co-hosts: whom each registration shares details with.
+    Page("/me/dialogues/", visitor=None, member=6),
     # One more for the seats left and people waiting (the button says "join the waiting list").
-    Page("/dialogues/open-dialogue/register/", visitor=None, member=7),
+    Page("/dialogues/open-dialogue/register/", visitor=None, member=8),
     Page("/me/dialogues/dialogue-000/cancel/", visitor=None, member=4),
     Page("/me/dialogues/dialogue-000/calendar.ics", visitor=None, member=4, html=False),
     # The registration with its dialogue and series, then the co-hosts.

@@ -23,7 +23,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
-from a4ep_portal.access import organiser_may
+from a4ep_portal.access import is_co_host, organiser_may
 from a4ep_portal.admin import AuditedAdminMixin
 from a4ep_portal.languages import MEMBER_LANGUAGES as LANGUAGES
 from a4ep_portal.languages import in_every_language
@@ -55,6 +55,9 @@ from ..services import (
     decline_registrations,
     dialogue_moves,
     draft_invitation,
+    limit_dialogues,
+    limit_registrations,
+    limit_speakers,
     mark_attendance,
     move_dialogue,
     preview_attendance,
@@ -62,6 +65,7 @@ from ..services import (
     record_attendance_from_report,
 )
 from ..services.alerts import tell_date_set, waiting_count
+from .cohosts import CoHostScoped, refuse_co_hosts, scoped_choices, scoped_list_filter
 from .hours import dialogue_hours_view, fair_hours_panel, series_hours_view
 from .interpretation import (
     InterpretationFilter,
@@ -92,6 +96,7 @@ class DialogueSpeakerInline(admin.TabularInline):
         if db_field.name == "session":
             object_id = request.resolver_match.kwargs.get("object_id")
             kwargs["queryset"] = Session.objects.filter(dialogue_id=object_id or None)
+        kwargs = scoped_choices(db_field, request, kwargs)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
@@ -215,7 +220,7 @@ def times_elsewhere(dialogue: Dialogue) -> list[str]:
 
 
 @admin.register(Dialogue)
-class DialogueAdmin(AuditedAdminMixin, TranslationAdmin):
+class DialogueAdmin(CoHostScoped, AuditedAdminMixin, TranslationAdmin):
     # The series is a filter, not a column, so that the list fits a 1,280 px screen.
     list_display = [
         "title",
@@ -247,6 +252,28 @@ class DialogueAdmin(AuditedAdminMixin, TranslationAdmin):
         "waiting_for_date",
         "fair_hours",
         "interpretation_demand",
+    ]
+    # What a co-host may not change: when, where and how many, the status (its buttons are not
+    # theirs either), registration and its approval, the co-hosts themselves, the series, the
+    # interpretation booked. They keep the agenda, the speakers, the texts and the audience.
+    # The join link is not even shown to them (they lack view_join_link).
+    co_host_read_only = [
+        "series",
+        "number",
+        "slug",
+        "starts_at",
+        "date_precision",
+        "time_zone",
+        "duration_minutes",
+        "format",
+        "venue",
+        "capacity",
+        "requires_approval",
+        "registration_opens_at",
+        "registration_closes_at",
+        "co_hosts",
+        "breakout_threshold",
+        "interpretation_languages",
     ]
     fieldsets = (
         (None, {"fields": ["series", "number", "title", "slug", "question"]}),
@@ -293,6 +320,22 @@ class DialogueAdmin(AuditedAdminMixin, TranslationAdmin):
             (name, {**options, "fields": [f for f in options["fields"] if f != "join_url"]})
             for name, options in fieldsets
         ]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if is_co_host(request.user):
+            return [*fields, *self.co_host_read_only]
+        return fields
+
+    def has_add_permission(self, request) -> bool:
+        return not is_co_host(request.user) and super().has_add_permission(request)
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {} if is_co_host(request.user) else super().get_prepopulated_fields(request, obj)
+
+    def get_actions(self, request):
+        # Cancelling, inviting and assigning breakout groups are the organisers' alone.
+        return {} if is_co_host(request.user) else super().get_actions(request)
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "time_zone":
@@ -403,7 +446,9 @@ class DialogueAdmin(AuditedAdminMixin, TranslationAdmin):
     def attendance_view(self, request, object_id):
         """Attendance from the meeting's participant report: upload, preview, confirm. Only
         the confirming POST (the ticked registrations) changes anything."""
-        dialogue = get_object_or_404(Dialogue.objects.select_related("series"), pk=object_id)
+        dialogue = get_object_or_404(
+            self.get_queryset(request).select_related("series"), pk=object_id
+        )
         if not request.user.has_perm("dialogues.change_registration"):
             raise PermissionDenied
         context = {
@@ -440,7 +485,9 @@ class DialogueAdmin(AuditedAdminMixin, TranslationAdmin):
 
     def status_view(self, request, object_id):
         """A status move (POST), or the page that confirms cancelling (GET): cancelling mails
-        every registrant, so it is never one click away."""
+        every registrant, so it is never one click away. Not a co-host's: the status decides
+        what the portal promises and mails to every registrant."""
+        refuse_co_hosts(request)
         dialogue = get_object_or_404(Dialogue, pk=object_id)
         if not self.has_change_permission(request, dialogue):
             raise PermissionDenied
@@ -494,14 +541,15 @@ class DialogueAdmin(AuditedAdminMixin, TranslationAdmin):
 
     def invite_view(self, request, object_id):
         """Create an invitation: a draft invitation, opened for editing."""
-        dialogue = get_object_or_404(Dialogue, pk=object_id)
+        refuse_co_hosts(request)
+        dialogue = get_object_or_404(self.get_queryset(request), pk=object_id)
         if not self.has_view_or_change_permission(request, dialogue):
             raise PermissionDenied
         return self._invite(request, dialogue)
 
     def response_change(self, request, obj):
         # "Save and create an invitation" at the bottom of the form: the changes are saved.
-        if "_invite" in request.POST:
+        if "_invite" in request.POST and not is_co_host(request.user):
             return self._invite(request, obj)
         return super().response_change(request, obj)
 
@@ -541,15 +589,11 @@ class DialogueAdmin(AuditedAdminMixin, TranslationAdmin):
             )
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                confirmed_count=_count(Registration.Status.CONFIRMED),
-                waitlisted_count=_count(Registration.Status.WAITLISTED),
-                pending_count=_count(Registration.Status.PENDING),
-                waiting_for_date_count=_waiting_for_date(),
-            )
+        return limit_dialogues(super().get_queryset(request), request.user).annotate(
+            confirmed_count=_count(Registration.Status.CONFIRMED),
+            waitlisted_count=_count(Registration.Status.WAITLISTED),
+            pending_count=_count(Registration.Status.PENDING),
+            waiting_for_date_count=_waiting_for_date(),
         )
 
     @admin.display(description=_("registrants"))
@@ -643,13 +687,27 @@ class DialogueAdmin(AuditedAdminMixin, TranslationAdmin):
 
 
 @admin.register(Speaker)
-class SpeakerAdmin(admin.ModelAdmin):
+class SpeakerAdmin(CoHostScoped, admin.ModelAdmin):
     list_display = ["name", "title", "organisation", "country"]
     list_select_related = ["organisation"]
     list_filter = ["country"]
     search_fields = ["name", "title", "organisation__name"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["organisation"]
+
+    def get_queryset(self, request):
+        return limit_speakers(super().get_queryset(request), request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        # Organisations are not theirs to look through: the field's search would be refused.
+        if is_co_host(request.user):
+            return [*super().get_readonly_fields(request, obj), "organisation"]
+        return super().get_readonly_fields(request, obj)
+
+    def save_model(self, request, obj, form, change) -> None:
+        if not change:
+            obj.added_by = request.user
+        super().save_model(request, obj, form, change)
 
 
 CSV_COLUMNS = [
@@ -671,9 +729,13 @@ CSV_COLUMNS = [
     ("registered (UTC)", lambda r: r.registered_at.astimezone(UTC).isoformat()),
 ]
 
+# A co-host's export: what the registrant agreed to share (no needs, no attendance).
+CO_HOST_CSV = {"dialogue", "name", "email", "organisation", "role", "country", "status"}
+CO_HOST_CSV_COLUMNS = [column for column in CSV_COLUMNS if column[0] in CO_HOST_CSV]
+
 
 @admin.register(Registration)
-class RegistrationAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class RegistrationAdmin(CoHostScoped, AuditedAdminMixin, admin.ModelAdmin):
     # What organisers look for first comes first, so that a 1,280 px screen shows it.
     list_display = [
         "member_name",
@@ -737,8 +799,27 @@ class RegistrationAdmin(AuditedAdminMixin, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         return False  # cancel instead: deleting would lose the counts
 
+    # What a co-host sees of a registrant who agreed to share details with them.
+    co_host_fields = ["dialogue", "member", "status", "registered_at", "organisation_name", "role"]
+
     def get_queryset(self, request):
-        return super().get_queryset(request).with_waitlist_position()
+        queryset = super().get_queryset(request).with_waitlist_position()
+        return limit_registrations(queryset, request.user)
+
+    def get_fields(self, request, obj=None):
+        return self.co_host_fields if is_co_host(request.user) else super().get_fields(request, obj)
+
+    def get_list_filter(self, request):
+        list_filter = scoped_list_filter(super().get_list_filter(request), request)
+        if is_co_host(request.user):
+            return [name for name in list_filter if name != "attended"]
+        return list_filter
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if is_co_host(request.user):
+            return {name: action for name, action in actions.items() if name == "export_csv"}
+        return actions
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         # Offer only the groups of the registration's own dialogue.
@@ -754,9 +835,12 @@ class RegistrationAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
     def get_list_display(self, request):
         # Filtered to one dialogue (the link from the dialogue list), its column says nothing.
+        shown = self.list_display
         if "dialogue__id__exact" in request.GET:
-            return [name for name in self.list_display if name != "dialogue"]
-        return self.list_display
+            shown = [name for name in shown if name != "dialogue"]
+        if is_co_host(request.user):  # they agreed to share their details, not attendance
+            shown = [name for name in shown if name != "attended"]
+        return shown
 
     @admin.display(description=_("name"), ordering="member__user__last_name")
     def member_name(self, registration: Registration) -> str:
@@ -789,6 +873,8 @@ class RegistrationAdmin(AuditedAdminMixin, admin.ModelAdmin):
         return date_format(localtime(registration.registered_at), "SHORT_DATETIME_FORMAT")
 
     def changelist_view(self, request, extra_context=None):
+        if is_co_host(request.user):
+            extra_context = {**(extra_context or {}), "co_host_list": True}
         response = super().changelist_view(request, extra_context)
         changelist = getattr(response, "context_data", {}).get("cl")
         if changelist is not None:
@@ -905,12 +991,13 @@ class RegistrationAdmin(AuditedAdminMixin, admin.ModelAdmin):
         # Arabic, Bengali or Amharic arrive intact.
         response.write("\ufeff")
         writer = csv.writer(response)
-        writer.writerow([name for name, _value in CSV_COLUMNS])
+        columns = CO_HOST_CSV_COLUMNS if is_co_host(request.user) else CSV_COLUMNS
+        writer.writerow([name for name, _value in columns])
         rows = queryset.select_related("dialogue", "member__user", "breakout_group").order_by(
             "dialogue__starts_at", "status", "waitlist_number", "registered_at", "pk"
         )
         for registration in rows:
-            writer.writerow([value(registration) for _name, value in CSV_COLUMNS])
+            writer.writerow([value(registration) for _name, value in columns])
         return response
 
 

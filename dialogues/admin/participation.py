@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from a4ep_portal.access import is_co_host
 from a4ep_portal.admin import AuditedAdminMixin
 
 from ..models import BreakoutGroup, Dialogue, Feedback, Question, Session, TopicProposal
@@ -20,9 +21,11 @@ from ..services import (
     choose_topic,
     decline_topic,
     hide_questions,
+    limit_dialogues,
     merge_questions,
     merge_topics,
 )
+from .cohosts import CoHostScoped, scoped_list_filter
 
 
 def _may(admin_obj, request, action: str) -> bool:
@@ -42,7 +45,7 @@ class BreakoutGroupInline(admin.TabularInline):
 
 
 @admin.register(Question)
-class QuestionAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class QuestionAdmin(CoHostScoped, AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["text", "dialogue", "status", "asked_by", "votes", "created_at"]
     list_filter = ["status", "dialogue"]
     list_select_related = ["dialogue", "member__user", "member__organisation"]
@@ -65,7 +68,24 @@ class QuestionAdmin(AuditedAdminMixin, admin.ModelAdmin):
         return False  # questions come from participants, through the services
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(vote_count=Count("votes"))
+        queryset = super().get_queryset(request).annotate(vote_count=Count("votes"))
+        return limit_dialogues(queryset, request.user, "dialogue")
+
+    def get_list_filter(self, request):
+        return scoped_list_filter(super().get_list_filter(request), request)
+
+    def get_fields(self, request, obj=None):
+        # The asker as other participants see them, never their account (e-mail) for a co-host.
+        fields = super().get_fields(request, obj)
+        if is_co_host(request.user):
+            return ["asked_by" if name == "member" else name for name in fields]
+        return fields
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if is_co_host(request.user):
+            return ["asked_by" if name == "member" else name for name in fields]
+        return fields
 
     @admin.display(description=_("asked by"))
     def asked_by(self, question: Question) -> str:
@@ -136,7 +156,9 @@ class QuestionAdmin(AuditedAdminMixin, admin.ModelAdmin):
             .order_by("-vote_count", "created_at", "pk")
         )
         dialogue = get_object_or_404(
-            Dialogue.objects.select_related("series").prefetch_related(
+            limit_dialogues(Dialogue.objects.all(), request.user)
+            .select_related("series")
+            .prefetch_related(
                 Prefetch("sessions", queryset=Session.objects.order_by("order", "pk")),
                 Prefetch(
                     "questions",

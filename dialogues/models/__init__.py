@@ -18,6 +18,7 @@ from .catalogue import (
     Session,
     Speaker,
 )
+from .cohosts import WORK_AS_CO_HOST, CoHostStaff
 from .messages import RegistrationMessage
 from .participation import (
     QUESTION_MAX_LENGTH,
@@ -29,6 +30,8 @@ from .participation import (
 )
 
 __all__ = [
+    "WORK_AS_CO_HOST",
+    "CoHostStaff",
     "VIEW_DIALOGUE",
     "VIEW_JOIN_LINK",
     "VIEW_QUESTION",

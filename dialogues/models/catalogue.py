@@ -1,6 +1,7 @@
 import zoneinfo
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -394,6 +395,17 @@ class Speaker(models.Model):
     photo_height = models.PositiveIntegerField(
         _("photo height"), null=True, blank=True, editable=False
     )
+    # Who added the speaker in admin: a co-host sees the speakers of their dialogues and the
+    # ones they added, not yet given a part.
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("added by"),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -577,6 +589,14 @@ class Registration(models.Model):
         _("interpretation asked for"), default=list, blank=True, validators=[validate_languages]
     )
     consents_to_recording = models.BooleanField(_("agrees to being recorded"), default=False)
+    # The co-hosts this registrant agreed to share their name, e-mail, organisation and role
+    # with; only those see the registration in admin. Empty unless the member ticked them.
+    shares_details_with = models.ManyToManyField(
+        Organisation,
+        blank=True,
+        related_name="+",
+        verbose_name=_("shares their details with"),
+    )
     breakout_group = models.ForeignKey(
         "dialogues.BreakoutGroup",
         on_delete=models.SET_NULL,

@@ -13,6 +13,18 @@ from .breakouts import (
     choose_breakout_group,
     groups_with_sizes,
 )
+from .cohosts import (
+    CoHostError,
+    add_co_host_staff,
+    check_may_be_co_host,
+    co_host_organisation_ids,
+    co_hosted_dialogues,
+    limit_dialogues,
+    limit_registrations,
+    limit_speakers,
+    remove_co_host_staff,
+    stop_sharing_details,
+)
 from .feedback import give_feedback, may_give_feedback
 from .mailings import (
     draft_invitation,
@@ -64,6 +76,16 @@ __all__ = [
     "DIALOGUE_MOVES",
     "dialogue_moves",
     "move_dialogue",
+    "CoHostError",
+    "add_co_host_staff",
+    "check_may_be_co_host",
+    "co_host_organisation_ids",
+    "co_hosted_dialogues",
+    "limit_dialogues",
+    "limit_registrations",
+    "limit_speakers",
+    "remove_co_host_staff",
+    "stop_sharing_details",
     "AttendanceReportError",
     "preview_attendance",
     "read_participant_report",

@@ -45,6 +45,9 @@ class RegistrationDetails:
     interpretation: tuple[str, ...] = ()
     # Not stored on the registration: it becomes a Question waiting for moderation.
     question: str = ""
+    # The co-hosting organisations (ids) the member agreed to share their details with; only
+    # co-hosts of this dialogue count.
+    shares_details_with: tuple[int, ...] = ()
 
 
 # Marked with gettext_noop so that makemessages finds them; translated when shown.
@@ -171,10 +174,12 @@ def register_member(
         state = dialogue.registration_state()
         if state != Dialogue.RegistrationState.OPEN:
             raise RegistrationError(registration_closed_message(state))
+        again = registration is not None
         registration = registration or Registration(dialogue=dialogue, member=member)
         registration.dialogue = dialogue  # described by its dialogue in the audit log
         fields = asdict(details)
         question = fields.pop("question")
+        shares_with = fields.pop("shares_details_with")
         for field, value in fields.items():
             setattr(registration, field, value)
         registration.interpretation = [
@@ -221,6 +226,11 @@ def register_member(
             subject=member,
             error=RegistrationError,
         )
+        # A registration made again after a cancellation asks again: the old answer goes.
+        if shares_with:
+            registration.shares_details_with.set(dialogue.co_hosts.filter(pk__in=shares_with))
+        elif again:
+            registration.shares_details_with.clear()
         if clean_question_text(question):
             ask_question(dialogue, member, question, from_registration=True)
         _notify(registration, message)
@@ -479,6 +489,7 @@ def export_registrations(member: Member) -> list[dict]:
     registrations = (
         Registration.objects.filter(member=member)
         .select_related("dialogue")
+        .prefetch_related("shares_details_with")
         .order_by("registered_at", "pk")
     )
 
@@ -495,6 +506,7 @@ def export_registrations(member: Member) -> list[dict]:
             "language": r.language,
             "needs": r.needs,
             "consents_to_recording": r.consents_to_recording,
+            "shares_details_with": [o.name for o in r.shares_details_with.all()],
             "attended": r.attended,
             "registered_at": utc(r.registered_at),
         }
@@ -513,6 +525,7 @@ def erase_registration_details(member: Member) -> None:
     # Nobody is left to tell about them, and a nameless row would only puzzle organisers.
     upcoming.delete()
     Registration.objects.filter(member=member).update(organisation_name="", role="", needs="")
+    Registration.shares_details_with.through.objects.filter(registration__member=member).delete()
 
 
 def confirmed_registrants(mailing) -> QuerySet[Member]:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from a4ep_portal.access import is_co_host
 from a4ep_portal.states import StateError, change_state, check_state_move
 
 from ..models import Dialogue, Registration
@@ -37,7 +38,14 @@ DIALOGUE_MOVES = {
 
 
 def may_move_dialogues(actor) -> bool:
-    return bool(actor and actor.is_active and actor.has_perm("dialogues.change_dialogue"))
+    """Organisers who may change dialogues; not co-hosts, whose own dialogues' status decides
+    what the portal promises and mails to every registrant."""
+    return bool(
+        actor
+        and actor.is_active
+        and actor.has_perm("dialogues.change_dialogue")
+        and not is_co_host(actor)
+    )
 
 
 def dialogue_moves(dialogue: Dialogue, actor) -> list[DialogueMove]:

@@ -22,6 +22,7 @@ from .catalogue import (
     series_calendar,
     speaker_detail,
     speaker_list,
+    stop_sharing,
 )
 from .certificates import my_certificate, verify_certificate
 from .participation import (
@@ -62,4 +63,5 @@ __all__ = [
     "series_calendar",
     "speaker_detail",
     "speaker_list",
+    "stop_sharing",
 ]

@@ -3,14 +3,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from a4ep_portal.access import organiser_may
 from a4ep_portal.middleware import keep_uncompressed
@@ -36,6 +36,7 @@ from ..services import (
     cancel_registration,
     register_member,
     registration_closed_message,
+    stop_sharing_details,
 )
 from .participation import participation_context
 
@@ -309,7 +310,10 @@ def register(request, slug: str):
         messages.error(request, registration_closed_message(state))
         return redirect(dialogue)
     form = RegistrationForm.for_member(
-        member, dialogue, data=request.POST if request.method == "POST" else None
+        member,
+        dialogue,
+        data=request.POST if request.method == "POST" else None,
+        co_hosts=list(dialogue.co_hosts.all()),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -363,8 +367,14 @@ def my_dialogues(request):
         .select_related("dialogue__series", "breakout_group__facilitator")
         .with_waitlist_position()
     )
-    upcoming = registrations.filter(dialogue__ends_at__gt=now).order_by("dialogue__starts_at", "pk")
-    past = registrations.filter(dialogue__ends_at__lte=now).order_by("-dialogue__starts_at", "pk")
+    upcoming = list(
+        registrations.filter(dialogue__ends_at__gt=now).order_by("dialogue__starts_at", "pk")
+    )
+    past = list(
+        registrations.filter(dialogue__ends_at__lte=now).order_by("-dialogue__starts_at", "pk")
+    )
+    # Whom each shares their details with (to stop sharing), in one query for both lists.
+    prefetch_related_objects([*upcoming, *past], "shares_details_with")
     # Join links may be on it.
     return keep_uncompressed(
         render(
@@ -403,6 +413,22 @@ def cancel_my_registration(request, slug: str):
             return redirect(registration.dialogue)
         return redirect("my_dialogues")
     return render(request, "dialogues/cancel_registration.html", {"registration": registration})
+
+
+@login_required
+@require_POST
+def stop_sharing(request, slug: str):
+    """The member withdraws the details they shared with the dialogue's co-hosts."""
+    registration = _my_registration(request, slug)
+    if stop_sharing_details(registration, actor=request.user):
+        messages.success(
+            request,
+            _("The co-hosts of “%(title)s” no longer see your details.")
+            % {"title": registration.dialogue.title},
+        )
+    else:
+        messages.info(request, _("You were not sharing your details with its co-hosts."))
+    return redirect("my_dialogues")
 
 
 @login_required

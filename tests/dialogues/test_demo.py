@@ -16,6 +16,7 @@ from dialogues import demo as demo_data
 from dialogues.demo import upcoming_start
 from dialogues.models import (
     BreakoutGroup,
+    CoHostStaff,
     Dialogue,
     DialogueSpeaker,
     Feedback,
@@ -46,6 +47,7 @@ LOGINS = [
     ("editor@a4ep.example.org", "demo-editor-a4ep", "Editors"),
     ("publisher@a4ep.example.org", "demo-publisher-a4ep", "Publishers"),
     ("member@a4ep.example.org", "demo-member-a4ep", "Member"),
+    ("cohost@a4ep.example.org", "demo-cohost-a4ep", "Co-hosts"),
 ]
 
 
@@ -168,13 +170,14 @@ def test_load_demo_series_and_dialogues_speak_the_other_languages(client, demo):
     assert "Dialogue 2: Redevabilité" in card_titles(french)
 
 
-def test_load_demo_prints_the_three_logins(demo):
+def test_load_demo_prints_the_four_logins(demo):
     assert demo["output"] == (
         "Demo data loaded: the Localisation Dialogue Series.\n"
         "Demo logins (e-mail / password / role):\n"
         "  editor@a4ep.example.org / demo-editor-a4ep / Editors\n"
         "  publisher@a4ep.example.org / demo-publisher-a4ep / Publishers\n"
         "  member@a4ep.example.org / demo-member-a4ep / Member\n"
+        "  cohost@a4ep.example.org / demo-cohost-a4ep / Co-hosts\n"
     )
 
 
@@ -193,8 +196,14 @@ def test_load_demo_accounts_are_verified_with_the_right_roles(demo):
         "editor@a4ep.example.org": (True, False, ["Editors"], "UTC"),
         "publisher@a4ep.example.org": (True, False, ["Publishers"], "UTC"),
         "member@a4ep.example.org": (False, False, [], "UTC"),
+        "cohost@a4ep.example.org": (True, False, ["Co-hosts"], "UTC"),
     }
+    # The co-host works for KUNO, a co-host of the upcoming dialogue.
+    assert list(CoHostStaff.objects.values_list("user__email", "organisation__name")) == [
+        ("cohost@a4ep.example.org", "KUNO")
+    ]
     assert sorted(EmailAddress.objects.values_list("email", "verified", "primary")) == [
+        ("cohost@a4ep.example.org", True, True),
         ("editor@a4ep.example.org", True, True),
         ("member@a4ep.example.org", True, True),
         ("publisher@a4ep.example.org", True, True),
@@ -222,6 +231,7 @@ def _snapshot() -> dict:
         "speakers": Speaker.objects.all(),
         "dialogues": Dialogue.objects.all(),
         "co_hosts": Dialogue.co_hosts.through.objects.all(),
+        "co_host_staff": CoHostStaff.objects.all(),
         "sessions": Session.objects.all(),
         "speaker_roles": DialogueSpeaker.objects.all(),
         "users": User.objects.all(),
@@ -246,7 +256,8 @@ def test_load_demo_twice_changes_nothing(demo):
     first = _snapshot()
     assert len(first["dialogues"]) == 7
     assert len(first["sessions"]) == 36
-    assert len(first["users"]) == 3
+    assert len(first["users"]) == 4
+    assert len(first["co_host_staff"]) == 1
     assert (len(first["breakout_groups"]), len(first["questions"])) == (3, 3)
     assert len(first["topic_proposals"]) == 3
 

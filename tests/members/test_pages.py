@@ -89,10 +89,10 @@ def test_preferences_and_data_pages_query_counts_are_exact(
     for _ in range(5):
         RegistrationFactory(member=member)
     QuestionFactory(member=member, text="Who funds local leadership?")
-    # session, user, member; the member with organisation, deliveries, registrations; then
-    # questions, question votes, topics proposed, topic votes and feedback; the audit log's
-    # entries by or about the member.
-    with django_assert_num_queries(12):
+    # session, user, member; the member with organisation, deliveries, registrations and the
+    # co-hosts each shares details with; then questions, question votes, topics proposed,
+    # topic votes and feedback; the audit log's entries by or about the member.
+    with django_assert_num_queries(13):
         response = client.get("/me/data/")
     assert response.status_code == 200
     data = json.loads(response.content)
