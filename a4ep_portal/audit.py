@@ -59,6 +59,10 @@ ACTIONS = {
     # Mail and accounts.
     "retry_deliveries": _("Failed deliveries retried"),
     "delete_account": _("Account deleted"),
+    # Co-hosts: their accounts, and what registrants share with them.
+    "add_co_host": _("Co-host account given"),
+    "remove_co_host": _("Co-host account removed"),
+    "stop_sharing": _("Stopped sharing details with co-hosts"),
 }
 
 

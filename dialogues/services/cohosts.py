@@ -9,8 +9,8 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from a4ep_portal.access import is_co_host
+from a4ep_portal.audit import log_action
 from a4ep_portal.groups import CO_HOSTS, EDITORS, PUBLISHERS
-from a4ep_portal.services import record_event
 from members.models import Organisation, User
 
 from ..models import CoHostStaff, Dialogue, Registration, Speaker
@@ -103,7 +103,7 @@ def add_co_host_staff(
             user.is_staff = True
             user.save(update_fields=["is_staff"])
         user.groups.add(Group.objects.get(name=CO_HOSTS))
-        record_event(link, "add", "", "", actor=actor, note=str(organisation))
+        log_action(user, "add_co_host", actor=actor, after={"organisation": organisation.pk})
     return link
 
 
@@ -114,7 +114,9 @@ def remove_co_host_staff(link: CoHostStaff, *, actor) -> None:
         raise CoHostError(_("Only publishers may remove co-host accounts."))
     with transaction.atomic():
         user = link.user
-        record_event(user, "remove", "", "", actor=actor, note=str(link.organisation))
+        log_action(
+            user, "remove_co_host", actor=actor, before={"organisation": link.organisation_id}
+        )
         link.delete()
         if CoHostStaff.objects.filter(user=user).exists():
             return
@@ -134,13 +136,12 @@ def stop_sharing_details(registration: Registration, *, actor) -> bool:
             registration=registration
         ).delete()
         if removed:
-            record_event(
+            log_action(
                 registration,
                 "stop_sharing",
-                registration.status,
-                registration.status,
                 actor=actor,
-                note="No longer shares details with co-hosts.",
+                before={"shares_details_with": removed},
+                subject=registration.member,
             )
     return bool(removed)
 

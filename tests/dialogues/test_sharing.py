@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from a4ep_portal.models import WorkflowEvent
+from a4ep_portal.models import AuditEntry
 from dialogues.models import Dialogue, Registration
 from dialogues.services import erase_registration_details, export_registrations
 from members.models import User
@@ -123,7 +123,7 @@ def test_member_stops_sharing_from_their_dialogues(world):
     assert member.email not in registrant_emails(world["cohost_a"])
     assert member.email not in registrant_emails(world["cohost_b"])
     registration = Registration.objects.get(member__user=member)
-    assert WorkflowEvent.objects.filter(object_id=registration.pk, move="stop_sharing").count() == 1
+    assert AuditEntry.objects.about(registration).filter(action="stop_sharing").count() == 1
     assert client.get("/me/dialogues/shared/sharing/").status_code == 405
 
 
