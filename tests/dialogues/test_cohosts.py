@@ -160,7 +160,7 @@ def test_every_admin_page_answers_each_role_as_it_may(world):
         "/admin/papers/paper/": row(403, 403, 200, 200),
         f"/admin/papers/paper/{w['paper'].pk}/change/": row(403, 403, 200, 200),
         "/admin/papers/recording/": row(403, 403, 200, 200),
-        "/admin/a4ep_portal/workflowevent/": row(403, 403, 200, 200),
+        "/admin/a4ep_portal/auditentry/": row(403, 403, 200, 200),
         # "View on site": the address of a dialogue (a draft's too) only for its co-hosts.
         f"/admin/r/{dialogue_type}/{draft}/": row(302, 404, 302, 302),
         f"/admin/r/{dialogue_type}/{b}/": row(404, 302, 302, 302),
