@@ -48,6 +48,26 @@ def local_time(value: datetime, style: str = "datetime"):
     )
 
 
+@register.simple_tag
+def date_block(value: datetime):
+    """A calendar leaf (month, day, weekday) in the viewer's zone, for a dialogue card.
+
+    Hidden from screen readers, and drawn by the stylesheet from data-text, so that neither
+    a screen reader nor copied text repeats what the card's <time> says with the zone named.
+    portal.js redraws it in the browser's zone, as it does every <time>.
+    """
+    local = timezone.localtime(value)
+    return format_html(
+        '<span class="date-block" aria-hidden="true" data-datetime="{}">'
+        '<span class="date-month" data-text="{}"></span><span class="date-day" data-text="{}">'
+        '</span><span class="date-weekday" data-text="{}"></span></span>',
+        value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        date_format(local, "M"),
+        date_format(local, "j"),
+        date_format(local, "D"),
+    )
+
+
 @register.simple_tag(takes_context=True)
 def page_languages(context) -> dict:
     """The current page in each of the portal's languages, for the switcher and hreflang.

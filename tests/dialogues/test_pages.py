@@ -543,9 +543,9 @@ def test_dialogue_card_shows_question_format_status_and_co_hosts(client):
     past = section(client.get("/dialogues/").content, "past-heading")
 
     assert visible_text(past) == (
-        "Past Dialogue 3: Partnership Who is empowering whom? "
-        "Thu 29 Oct 2020, 12:00 (UTC) · Online (Zoom) · Held "
-        "Co-hosted with CHS Alliance, KUNO"
+        "Past Held Dialogue 3: Partnership Who is empowering whom? "
+        "Thu 29 Oct 2020, 12:00 (UTC) · Online (Zoom) "
+        "Co-hosted with CHS Alliance, KUNO What was discussed"
     )
 
 
