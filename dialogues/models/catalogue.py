@@ -318,22 +318,22 @@ class Speaker(models.Model):
         verbose_name = _("speaker")
         verbose_name_plural = _("speakers")
 
-    def __str__(self) -> str:
-        return self.name
-
-    def get_absolute_url(self) -> str:
-        return reverse("dialogues:speaker", kwargs={"slug": self.slug})
-
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         # The photo's stored name, read without touching a deferred field (that would query).
         self._stored_photo = _file_name(self.__dict__.get("photo"))
+
+    def __str__(self) -> str:
+        return self.name
 
     def save(self, *args, **kwargs) -> None:
         super().save(*args, **kwargs)
         if self.photo and self.photo.name != self._stored_photo:
             photos.make_variants(self.photo)
         self._stored_photo = _file_name(self.__dict__.get("photo"))
+
+    def get_absolute_url(self) -> str:
+        return reverse("dialogues:speaker", kwargs={"slug": self.slug})
 
     @property
     def initials(self) -> str:
