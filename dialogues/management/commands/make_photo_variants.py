@@ -11,7 +11,7 @@ class Command(BaseCommand):
     help = "Write the resized WebP and JPEG variants of every speaker photo."
 
     def handle(self, *args, **options):
-        speakers = Speaker.objects.exclude(photo="").only("pk", "name", "photo")
+        speakers = Speaker.objects.exclude(photo="")
         count = 0
         for speaker in speakers.iterator():
             photos.make_variants(speaker.photo)
