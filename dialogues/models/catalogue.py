@@ -232,15 +232,15 @@ class Dialogue(models.Model):
         """The one state a card shows as a badge, as (key, label). Seats and recordings come
         from the annotations of DialogueQuerySet.for_cards(); without them neither shows."""
         if self.status == self.Status.CANCELLED:
-            return "cancelled", _("Cancelled")
+            return "cancelled", pgettext_lazy("dialogue status", "Cancelled")
         if getattr(self, "has_public_recording", False):
-            return "recording", _("Recording available")
+            return "recording", pgettext_lazy("dialogue status", "Recording available")
         if self.status == self.Status.HELD or self.is_over():
-            return "held", _("Held")
+            return "held", pgettext_lazy("dialogue status", "Held")
         taken = getattr(self, "seats_taken", None)
         if self.capacity is not None and taken is not None and taken >= self.capacity:
-            return "full", _("Full")
-        return "upcoming", _("Upcoming")
+            return "full", pgettext_lazy("dialogue status", "Full")
+        return "upcoming", pgettext_lazy("dialogue status", "Upcoming")
 
     def is_over(self, now: datetime | None = None) -> bool:
         return self.ends_at <= (now or timezone.now())
