@@ -73,7 +73,9 @@ def test_dark_scheme_changes_the_page_colours():
 
 
 def test_badges_and_initials_circles_meet_aa_with_white_text():
-    fills = dict(re.findall(r"\.((?:avatar|badge)-[a-z0-9]+) \{ background: (#[0-9a-f]{6}); \}", CSS))
+    fills = dict(
+        re.findall(r"\.((?:avatar|badge)-[a-z0-9]+) \{ background: (#[0-9a-f]{6}); \}", CSS)
+    )
     assert sorted(name for name in fills if name.startswith("avatar")) == [
         f"avatar-{i}" for i in range(8)
     ]

@@ -237,14 +237,18 @@ def test_detail_page_shows_title_question_and_facts(client, full_dialogue):
     assert "<title>Accountability · A4EP Dialogues</title>" in html
     assert '<meta name="description" content="Who is accountable to whom?">' in html
     assert "<h1>Accountability</h1>" in html
-    facts = main_text(html).split(" Registration ", 1)[0]
+    # When and where lead, beside the registration; who it is for and the co-hosts follow.
+    facts, rest = main_text(html).split(" Registration ", 1)
     assert facts == (
         "Localisation Dialogue Series · Dialogue 2 Accountability Who is accountable to whom? "
         "When Thu 10 Dec 2026, 12:00 (UTC) – 13:30 (90 minutes) "
-        "Where Online (Zoom) "
-        "Who it is for Local leaders from CSOs from different regions "
-        "Co-hosts CHS Alliance KUNO"
+        "Where Online (Zoom)"
     )
+    assert (
+        " Add to calendar (.ics) "
+        "Who it is for Local leaders from CSOs from different regions "
+        "Co-hosts CHS Alliance KUNO "
+    ) in rest
     assert '<a href="https://www.kuno-platform.nl/" rel="noopener"><bdi>KUNO</bdi></a>' in html
 
 

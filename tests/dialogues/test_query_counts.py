@@ -172,7 +172,10 @@ def test_catalogue_pages_show_the_whole_catalogue(client, settings):
     speaker = client.get("/speakers/speaker-000/").content.decode()
     assert speaker.count("Facilitator") == public.count()
     speakers = client.get("/speakers/").content.decode()
-    assert speakers.count('<li><a href="/speakers/') == settings.PORTAL_PAGE_SIZE
+    assert (
+        speakers.count('<span class="speaker-text"><a href="/speakers/')
+        == settings.PORTAL_PAGE_SIZE
+    )
     detail = client.get("/dialogues/dialogue-000/").content.decode()
     assert detail.count('<p class="agenda-time">') == 3
     calendar = client.get("/dialogues/calendar.ics").content.decode()
