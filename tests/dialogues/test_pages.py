@@ -358,7 +358,13 @@ def test_detail_page_registration_cancelled(client):
 def test_detail_page_registration_after_the_dialogue(client):
     dialogue = DialogueFactory(starts_at=utc(2020, 9, 24, 12, 0), status=Dialogue.Status.HELD)
 
-    assert _registration_text(client, dialogue) == "Registration This dialogue has taken place."
+    assert _registration_text(client, dialogue) == (
+        "Registration This dialogue has taken place. Its papers and recordings"
+    )
+    # The panel's one action leads to the section that the page always has after a dialogue.
+    html = client.get(dialogue.get_absolute_url()).content.decode()
+    assert '<a class="button" href="#publications-heading">' in html
+    assert '<h2 id="publications-heading">' in html
 
 
 def test_detail_page_links_its_calendar_file(client):
