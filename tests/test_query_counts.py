@@ -73,7 +73,7 @@ def test_the_large_site_fills_the_pages(client, settings):
     speaker = client.get("/speakers/speaker-000/").content.decode()
     assert speaker.count("Facilitator") == public.count()
     speakers = client.get("/speakers/").content.decode()
-    assert speakers.count('<li><a href="/speakers/') == size
+    assert speakers.count('<span class="speaker-text"><a href="/speakers/') == size
     detail = client.get("/dialogues/dialogue-000/").content.decode()
     assert detail.count('<p class="agenda-time">') == 3
     calendar = client.get("/dialogues/calendar.ics").content.decode()

@@ -61,6 +61,42 @@ def dialogue_when(dialogue, style: str = "datetime"):
     return local_time(dialogue.starts_at, style)
 
 
+@register.simple_tag
+def date_block(dialogue):
+    """A calendar leaf (month, day, weekday) of the dialogue's start in the viewer's zone, for
+    a dialogue card; for a dialogue announced with its month only, the month and the year.
+
+    Hidden from screen readers, and drawn by the stylesheet from data-text, so that neither
+    a screen reader nor copied text repeats what the card's <time> says with the zone named.
+    portal.js redraws it in the browser's zone, as it does every <time>; a provisional date
+    is the dialogue's own day or month (there is no time to convert), so it is not redrawn.
+    """
+    if dialogue.is_provisional():
+        day = dialogue.provisional_day()
+        last = (
+            date_format(day, "Y") if dialogue.date_precision == "month" else date_format(day, "j")
+        )
+        return format_html(
+            '<span class="date-block date-provisional" aria-hidden="true">'
+            '<span class="date-month" data-text="{}"></span><span class="date-day" data-text="{}">'
+            '</span><span class="date-weekday" data-text="{}"></span></span>',
+            date_format(day, "M"),
+            last,
+            "…",
+        )
+    value = dialogue.starts_at
+    local = timezone.localtime(value)
+    return format_html(
+        '<span class="date-block" aria-hidden="true" data-datetime="{}">'
+        '<span class="date-month" data-text="{}"></span><span class="date-day" data-text="{}">'
+        '</span><span class="date-weekday" data-text="{}"></span></span>',
+        value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        date_format(local, "M"),
+        date_format(local, "j"),
+        date_format(local, "D"),
+    )
+
+
 @register.simple_tag(takes_context=True)
 def page_languages(context) -> dict:
     """The current page in each of the portal's languages, for the switcher and hreflang.
