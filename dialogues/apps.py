@@ -63,13 +63,14 @@ class DialoguesConfig(AppConfig):
         self._drop_cached_pages_on_change()
 
     def _drop_cached_pages_on_change(self) -> None:
-        """What the public catalogue shows changed: anonymous visitors' cached pages go."""
-        from a4ep_portal.pagecache import invalidate_public_pages
+        """What the public catalogue shows changed: anonymous visitors' cached pages and the
+        cached cards and page parts (a4ep_portal/fragments.py) go."""
+        from a4ep_portal.fragments import invalidate_content
         from members.models import Organisation
 
         from .models import Dialogue, DialogueSpeaker, Series, Session, Speaker
 
         for model in (Series, Dialogue, Session, DialogueSpeaker, Speaker, Organisation):
             for signal in (post_save, post_delete):
-                signal.connect(invalidate_public_pages, sender=model, weak=False)
-        m2m_changed.connect(invalidate_public_pages, sender=Dialogue.co_hosts.through, weak=False)
+                signal.connect(invalidate_content, sender=model, weak=False)
+        m2m_changed.connect(invalidate_content, sender=Dialogue.co_hosts.through, weak=False)

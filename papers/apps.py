@@ -42,8 +42,8 @@ class PapersConfig(AppConfig):
         # Publishing, withdrawing or editing changes what the archive and dialogue pages show.
         from django.db.models.signals import post_delete, post_save
 
-        from a4ep_portal.pagecache import invalidate_public_pages
+        from a4ep_portal.fragments import invalidate_content
 
         for model in self.get_models():
             for signal in (post_save, post_delete):
-                signal.connect(invalidate_public_pages, sender=model, weak=False)
+                signal.connect(invalidate_content, sender=model, weak=False)

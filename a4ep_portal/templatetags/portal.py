@@ -178,3 +178,17 @@ def bdi(value):
     if value in (None, ""):
         return ""
     return format_html("<bdi>{}</bdi>", value)
+
+
+@register.simple_tag(takes_context=True)
+def dialogue_card(context, dialogue):
+    """The dialogue's card (templates/includes/dialogue_card.html): from `dialogue_cards`, which
+    the view filled from the cache with one read for the whole page (dialogues/cards.py), else
+    rendered here."""
+    cards = context.get("dialogue_cards") or {}
+    html = cards.get(dialogue.pk)
+    if html is None:
+        from dialogues.cards import render_card
+
+        html = render_card(dialogue)
+    return html

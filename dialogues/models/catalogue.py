@@ -54,9 +54,12 @@ class DialogueQuerySet(models.QuerySet):
         return self.filter(ends_at__lte=now or timezone.now())
 
     def for_cards(self) -> "DialogueQuerySet":
-        """What a dialogue card shows, fetched in a fixed number of queries (a card does not
-        show the series: joining it cost a model per card)."""
-        return self.prefetch_related("co_hosts")
+        """The columns a dialogue card shows (a card does not show the series: joining it cost
+        a model per card). Cards come from the cache where it has them; dialogues/cards.py
+        fetches the co-hosts of the others."""
+        from ..cards import CARD_FIELDS
+
+        return self.only(*CARD_FIELDS)
 
 
 class Dialogue(models.Model):

@@ -18,6 +18,7 @@ from a4ep_portal.pagecache import cache_public_page
 from members.services import ensure_member
 
 from ..calendars import calendar_for, registrant_calendar
+from ..cards import card_html
 from ..forms import DialogueFilterForm, RegistrationForm
 from ..models import (
     VIEW_JOIN_LINK,
@@ -55,13 +56,22 @@ def home(request):
         # Shown once, under "Next dialogue", not again in its series.
         latest = latest.exclude(pk=next_dialogue.pk)
     latest = latest[: settings.HOME_DIALOGUES_PER_SERIES]
-    series = Series.objects.annotate(
-        public_count=Count("dialogues", filter=~Q(dialogues__status=Dialogue.Status.DRAFT))
-    ).prefetch_related(Prefetch("dialogues", queryset=latest, to_attr="latest_dialogues"))
+    series = list(
+        Series.objects.annotate(
+            public_count=Count("dialogues", filter=~Q(dialogues__status=Dialogue.Status.DRAFT))
+        ).prefetch_related(Prefetch("dialogues", queryset=latest, to_attr="latest_dialogues"))
+    )
+    shown = [d for s in series for d in s.latest_dialogues]
+    cards = card_html([next_dialogue, *shown] if next_dialogue else shown)
     return render(
         request,
         "dialogues/home.html",
-        {"next_dialogue": next_dialogue, "series_list": series, "now": now},
+        {
+            "next_dialogue": next_dialogue,
+            "series_list": series,
+            "now": now,
+            "dialogue_cards": cards,
+        },
     )
 
 
@@ -78,6 +88,7 @@ def dialogue_list(request):
     page = past.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    upcoming = list(upcoming)
     return render(
         request,
         "dialogues/dialogue_list.html",
@@ -87,6 +98,7 @@ def dialogue_list(request):
             "past_page": page,
             "filter_query": query.urlencode(),
             "now": now,
+            "dialogue_cards": card_html([*upcoming, *page.object_list]),
         },
     )
 
