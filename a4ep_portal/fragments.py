@@ -95,3 +95,34 @@ def get_many(keys: Iterable[str]) -> dict[str, str]:
 def set_many(values: dict[str, str]) -> None:
     if values:
         fragment_cache().set_many(values, FRAGMENT_SECONDS)
+
+
+class PageParts:
+    """The parts of one page that are the same for everyone who sees that variant of them,
+    read with one cache call when the view starts. The view looks at `complete` to decide
+    whether to fetch what the parts show; the template wraps each part in
+    `{% shared_part "name" %}...{% endshared_part %}`, which prints the kept HTML or renders
+    the part and keeps it.
+
+    `parts` maps each part's name to its variant (what, besides the page's own key, its HTML
+    depends on: e.g. whether the viewer may see registrant-only papers); None: not kept for
+    this viewer."""
+
+    def __init__(self, kind: str, parts: dict[str, object], *page_key) -> None:
+        generation = content_generation()
+        self.keys = (
+            {}
+            if generation is None
+            else {
+                name: fragment_key(generation, f"{kind}:{name}", *page_key, variant)
+                for name, variant in parts.items()
+                if variant is not None
+            }
+        )
+        stored = get_many(self.keys.values())
+        self.found = {name: stored[key] for name, key in self.keys.items() if key in stored}
+        self.complete = len(self.found) == len(parts)
+
+    def keep(self, name: str, html: str) -> None:
+        if name in self.keys:
+            fragment_cache().set(self.keys[name], str(html), FRAGMENT_SECONDS)
