@@ -11,9 +11,7 @@ from modeltranslation.utils import build_localized_fieldname
 from dialogues.models import Dialogue
 
 from .models import LANGUAGES, Paper
-
-# PostgreSQL's text search configuration: most of the archive is in English.
-SEARCH_CONFIG = "english"
+from .search import SEARCH_CONFIG, SEARCHED
 
 
 def with_year(queryset):
@@ -40,6 +38,15 @@ def search(queryset, text: str, fields: list[str]):
         for name in fields
     ]
     columns = [column for group in groups for column in group]
+    stored = tuple(name for name, _translated in SEARCHED.get(version_model._meta.db_table, ()))
+    if connection.vendor == "postgresql" and stored == tuple(fields):
+        # The vector kept with each version (papers/search.py), read through its GIN index.
+        query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+        return (
+            queryset.annotate(rank=SearchRank(F("live_version__search_vector"), query))
+            .filter(live_version__search_vector=query)
+            .order_by("-rank", "-first_published_at", "-pk")
+        )
     if connection.vendor == "postgresql":
         weights = ["A", "B", "C", "D"]
         vector = None
