@@ -96,7 +96,10 @@ class ArchiveFilterForm(forms.Form):
             self.fields["kind"].choices = [("", _("Any kind")), *Paper.Kind.choices]
         else:
             del self.fields["kind"]
-        present = set(items.values_list("live_version__language", flat=True).distinct())
+        # order_by(): the model's ordering would join the DISTINCT and return every item.
+        present = set(
+            items.order_by().values_list("live_version__language", flat=True).distinct()
+        )
         self.fields["language"].choices = [("", _("Any language"))] + [
             (code, name) for code, name in LANGUAGES if code in present
         ]

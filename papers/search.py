@@ -44,6 +44,7 @@ def trigger_sql(languages) -> list[str]:
             # Fills the vectors of the rows already there (the trigger runs on the update).
             f"UPDATE {table} SET search_vector = NULL",  # noqa: S608 (our table names)
             f"CREATE INDEX IF NOT EXISTS {table}_search ON {table} USING gin (search_vector)",
+            f"ANALYZE {table}",
         ]
     return statements
 
