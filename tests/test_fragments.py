@@ -208,3 +208,17 @@ def test_pages_answer_and_change_with_redis_stopped(
     response = member_client.get(dialogue.get_absolute_url())
     assert response.status_code == 200
     assert "Who decides, with Redis away?" in response.content.decode()
+
+
+@pytest.mark.usefixtures("local_cache")
+def test_a_cached_dialogue_page_skips_its_shared_parts_queries(client, dialogue):
+    PaperFactory(dialogue=dialogue, published=True)
+    url = dialogue.get_absolute_url()
+    with CaptureQueriesContext(connection) as cold:
+        first = client.get(url).content.decode()
+    with CaptureQueriesContext(connection) as warm:
+        second = client.get(url).content.decode()
+
+    # The co-hosts, sessions with their speakers, speakers, papers and recordings.
+    assert len(warm) == len(cold) - 5
+    assert second == first
