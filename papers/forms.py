@@ -97,9 +97,7 @@ class ArchiveFilterForm(forms.Form):
         else:
             del self.fields["kind"]
         # order_by(): the model's ordering would join the DISTINCT and return every item.
-        present = set(
-            items.order_by().values_list("live_version__language", flat=True).distinct()
-        )
+        present = set(items.order_by().values_list("live_version__language", flat=True).distinct())
         self.fields["language"].choices = [("", _("Any language"))] + [
             (code, name) for code, name in LANGUAGES if code in present
         ]
