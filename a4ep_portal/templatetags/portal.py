@@ -227,3 +227,46 @@ def bdi(value):
     if value in (None, ""):
         return ""
     return format_html("<bdi>{}</bdi>", value)
+
+
+@register.simple_tag(takes_context=True)
+def dialogue_card(context, dialogue):
+    """The dialogue's card (templates/includes/dialogue_card.html): from `dialogue_cards`, which
+    the view filled from the cache with one read for the whole page (dialogues/cards.py), else
+    rendered here."""
+    cards = context.get("dialogue_cards") or {}
+    html = cards.get(dialogue.pk)
+    if html is None:
+        from dialogues.cards import render_card
+
+        html = render_card(dialogue)
+    return html
+
+
+class SharedPartNode(template.Node):
+    def __init__(self, name: str, nodelist) -> None:
+        self.name, self.nodelist = name, nodelist
+
+    def render(self, context) -> str:
+        parts = context.get("shared_parts")
+        if parts is None:
+            return self.nodelist.render(context)
+        html = parts.found.get(self.name)
+        if html is not None:
+            return mark_safe(html)  # noqa: S308 (rendered by this node before)
+        html = self.nodelist.render(context)
+        parts.keep(self.name, html)
+        return html
+
+
+@register.tag
+def shared_part(parser, token):
+    """`{% shared_part "name" %}...{% endshared_part %}`: a part of the page that is the same
+    for every viewer of its variant, kept in the cache by the view's `shared_parts`
+    (a4ep_portal.fragments.PageParts); rendered as usual without one."""
+    bits = token.split_contents()
+    if len(bits) != 2 or bits[1][0] not in "\"'" or bits[1][0] != bits[1][-1]:
+        raise template.TemplateSyntaxError("shared_part takes one quoted name")
+    nodelist = parser.parse(("endshared_part",))
+    parser.delete_first_token()
+    return SharedPartNode(bits[1][1:-1], nodelist)

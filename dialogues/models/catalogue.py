@@ -76,13 +76,16 @@ class DialogueQuerySet(models.QuerySet):
         return self.filter(ends_at__lte=now or timezone.now())
 
     def for_cards(self) -> "DialogueQuerySet":
-        """What a dialogue card shows, fetched in a fixed number of queries (a card does not
-        show the series: joining it cost a model per card)."""
+        """The columns a dialogue card shows (a card does not show the series: joining it cost
+        a model per card), and its badge's facts ("full", "recording available") in the list's
+        own query. Cards come from the cache where it has them; dialogues/cards.py fetches the
+        co-hosts of the others."""
+        from ..cards import CARD_FIELDS
+
         registrations = self.model._meta.get_field("registrations").related_model
         recordings = self.model._meta.get_field("recordings").related_model
         confirmed = registrations.objects.filter(dialogue=models.OuterRef("pk"), status="confirmed")
-        return self.prefetch_related("co_hosts").annotate(
-            # The card's badge ("full", "recording available") in the list's own query.
+        return self.only(*CARD_FIELDS).annotate(
             seats_taken=models.Subquery(
                 confirmed.values("dialogue").annotate(n=models.Count("pk")).values("n")[:1]
             ),
