@@ -79,12 +79,15 @@ def invalidate(reason: str) -> None:
 
 
 def invalidate_when_changed(reason: str, *models) -> None:
-    """Drop the cached pages whenever a row of one of these models is saved or deleted; for
-    the automatic model of a many-to-many (Dialogue.co_hosts.through), whenever links are
-    added or removed. Connected once per model, however often it is called."""
+    """Drop the cached pages, and the cached fragments of pages (a4ep_portal/fragments.py),
+    whenever a row of one of these models is saved or deleted; for the automatic model of a
+    many-to-many (Dialogue.co_hosts.through), whenever links are added or removed. Connected
+    once per model, however often it is called."""
 
     def receiver(sender, **kwargs) -> None:
-        invalidate(reason)
+        from .fragments import invalidate_content  # fragments key on this module's cache
+
+        invalidate_content(reason)
 
     for model in models:
         if model._meta.auto_created:

@@ -164,12 +164,20 @@ if REDIS_URL:
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="a4ep"),
         },
     }
+    # Rendered pieces of pages (a4ep_portal/fragments.py): the same Redis, fail-soft.
+    CACHES["fragments"] = {
+        key: value for key, value in CACHES["default"].items() if "FALLBACK" not in key
+    }
 else:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "a4ep_cache",
-        }
+        },
+        # Rendered pieces of pages: in the process (reading them from the database would cost
+        # more than rendering them, and a query per page). One process (runserver) sees every
+        # change; several processes without Redis may show a co-host change a little late.
+        "fragments": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     }
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 

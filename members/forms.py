@@ -1,6 +1,10 @@
+from datetime import UTC, datetime
+from functools import partial
+
 from django import forms
 from django.utils import translation
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -8,14 +12,83 @@ from a4ep_portal.languages import MEMBER_LANGUAGES, sort_key
 
 from .models import PREFERENCE_FIELDS, Member, Organisation
 from .services import update_signup_profile
-from .timezones import time_zone_choices, valid_zone
+from .timezones import REGIONS, time_zone_choices, valid_zone
 
 ORGANISATION_HELP = _("Pick it from the list as you type, or write its name if it is new.")
+
+
+class OptionsOnceSelect(forms.Select):
+    """A <select> whose options are written once per language (and `key`) and kept in the
+    process; each request only marks the chosen one. The country and time-zone pickers have
+    about 650 options: rendered one by one through Django's option template they were most of
+    /me/'s time (docs/benchmarks.md). The markup is Django's, and the choices are not even
+    computed when the options are kept."""
+
+    MAX_KEPT = 64
+    _kept: dict[tuple, str] = {}
+
+    def __init__(self, attrs=None, choices=(), kind: str = "", key=tuple):
+        super().__init__(attrs, choices)
+        self.kind, self.key = kind, key
+        # What else the options depend on for this form (a zone alias the list leaves out).
+        self.extra_key = ""
+
+    def _options(self) -> str:
+        key = (self.kind, translation.get_language(), self.key(), self.extra_key)
+        html = self._kept.get(key)
+        if html is None:
+            html = "".join(_option_html(value, label) for value, label in self.choices)
+            if len(self._kept) >= self.MAX_KEPT:
+                self._kept.clear()
+            self._kept[key] = html
+        return html
+
+    def render(self, name, value, attrs=None, renderer=None):
+        choices, self.choices = self.choices, []
+        try:
+            empty = super().render(name, value, attrs, renderer)
+        finally:
+            self.choices = choices
+        options = self._options()
+        for chosen in self.format_value(value)[:1]:
+            option = format_html('<option value="{}">', chosen)
+            options = options.replace(option, option[:-1] + " selected>", 1)
+        head, _newline, tail = empty.rpartition("\n</select>")
+        return mark_safe(f"{head}\n{options}</select>{tail}")  # noqa: S308 (escaped above)
+
+
+def _option_html(value, label) -> str:
+    if isinstance(label, (list, tuple)):
+        inner = "".join(_option_html(v, lbl) for v, lbl in label)
+        return format_html('<optgroup label="{}">\n', value) + inner + "</optgroup>\n"
+    return format_html('<option value="{}">{}</option>\n', "" if value is None else value, label)
+
+
+def _this_hour() -> datetime:
+    """The zones' labels show their offset now ("Dhaka (UTC+06:00)"), which can change on
+    the hour."""
+    return datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+
+
+class TimeZoneSelect(OptionsOnceSelect):
+    def __init__(self, attrs=None):
+        super().__init__(attrs, kind="zone", key=_this_hour)
+
+
+# Members' pickers start from the zone their browser reports (static/js/portal.js).
+GUESSING = {"data-guess-time-zone": ""}
+
+
+class CountrySelect(OptionsOnceSelect):
+    def __init__(self, attrs=None):
+        super().__init__(attrs, kind="country")
 
 
 class TimeZoneField(forms.ChoiceField):
     """A zone picked from the readable, grouped list; any known zone is valid (a browser may
     send an alias the list leaves out)."""
+
+    widget = TimeZoneSelect
 
     def __init__(self, **kwargs):
         kwargs.setdefault("label", _("Time zone"))
@@ -26,7 +99,9 @@ class TimeZoneField(forms.ChoiceField):
 
     def keep(self, current: str) -> None:
         """List the zone a member has even if it is an alias the list leaves out."""
-        self.choices = time_zone_choices(keep=current)
+        self.choices = partial(time_zone_choices, keep=current)
+        # Only an alias outside the regions adds an option (and a kept set of options).
+        self.widget.extra_key = "" if current.split("/", 1)[0] in REGIONS else current
 
 
 def country_choices() -> list[tuple[str, str]]:
@@ -69,11 +144,13 @@ class SignupProfileForm(forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
     organisation = OrganisationField()
-    country = forms.ChoiceField(label=_("Country"), choices=country_choices, required=False)
+    country = forms.ChoiceField(
+        label=_("Country"), choices=country_choices, required=False, widget=CountrySelect
+    )
     time_zone = TimeZoneField(
         initial="UTC",
         help_text=_("Dialogue times are shown in this zone."),
-        widget=forms.Select(attrs={"data-guess-time-zone": ""}),
+        widget=TimeZoneSelect(GUESSING),
     )
 
     def signup(self, request, user) -> None:
@@ -90,7 +167,7 @@ class SignupProfileForm(forms.Form):
 
 
 class TimeZoneChoiceForm(forms.Form):
-    time_zone = TimeZoneField(widget=forms.Select(attrs={"data-guess-time-zone": ""}))
+    time_zone = TimeZoneField(widget=TimeZoneSelect(GUESSING))
     next = forms.CharField(required=False, widget=forms.HiddenInput)
 
 
@@ -100,7 +177,7 @@ class ProfileForm(forms.ModelForm):
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
     organisation_name = OrganisationField()
-    time_zone = TimeZoneField(widget=forms.Select(attrs={"data-guess-time-zone": ""}))
+    time_zone = TimeZoneField(widget=TimeZoneSelect(GUESSING))
     languages_spoken = forms.MultipleChoiceField(
         label=_("Languages you speak"),
         choices=MEMBER_LANGUAGES,
@@ -118,7 +195,7 @@ class ProfileForm(forms.ModelForm):
             "languages_spoken",
             "shown_as",
         ]
-        widgets = {"shown_as": forms.RadioSelect}
+        widgets = {"shown_as": forms.RadioSelect, "country": CountrySelect}
         help_texts = {
             "preferred_language": _(
                 "The portal speaks this language as soon as you save and each time you log "

@@ -12,9 +12,7 @@ from a4ep_portal.languages import PAPER_LANGUAGES
 from dialogues.models import Dialogue
 
 from .models import Paper
-
-# PostgreSQL's text search configuration: most of the archive is in English.
-SEARCH_CONFIG = "english"
+from .search import SEARCH_CONFIG, SEARCHED
 
 
 def with_year(queryset):
@@ -41,6 +39,15 @@ def search(queryset, text: str, fields: list[str]):
         for name in fields
     ]
     columns = [column for group in groups for column in group]
+    stored = tuple(name for name, _translated in SEARCHED.get(version_model._meta.db_table, ()))
+    if connection.vendor == "postgresql" and stored == tuple(fields):
+        # The vector kept with each version (papers/search.py), read through its GIN index.
+        query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+        return (
+            queryset.annotate(rank=SearchRank(F("live_version__search_vector"), query))
+            .filter(live_version__search_vector=query)
+            .order_by("-rank", "-first_published_at", "-pk")
+        )
     if connection.vendor == "postgresql":
         weights = ["A", "B", "C", "D"]
         vector = None
@@ -90,7 +97,8 @@ class ArchiveFilterForm(forms.Form):
             self.fields["kind"].choices = [("", _("Any kind")), *Paper.Kind.choices]
         else:
             del self.fields["kind"]
-        present = set(items.values_list("live_version__language", flat=True).distinct())
+        # order_by(): the model's ordering would join the DISTINCT and return every item.
+        present = set(items.order_by().values_list("live_version__language", flat=True).distinct())
         self.fields["language"].choices = [("", _("Any language"))] + [
             (code, name) for code, name in PAPER_LANGUAGES if code in present
         ]

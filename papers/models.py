@@ -7,6 +7,7 @@ import re
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -243,6 +244,9 @@ class PaperVersion(PaperContent):
     )
     number = models.PositiveIntegerField(_("version"))
     published_at = models.DateTimeField(_("published"))
+    # PostgreSQL: the weighted text-search vector of the searched fields (papers/search.py),
+    # kept by a trigger on every insert and update and GIN-indexed. Empty elsewhere.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         ordering = ["-number"]
@@ -362,6 +366,8 @@ class RecordingVersion(RecordingContent):
     published_at = models.DateTimeField(_("published"))
     # The captions as published: [{"language": "en", "name": <stored name>, "size": bytes}].
     captions = models.JSONField(_("captions"), default=list, editable=False)
+    # As for PaperVersion.search_vector.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         ordering = ["-number"]

@@ -1,5 +1,7 @@
 """factory_boy factories for the portal's models."""
 
+import io
+import random
 from datetime import UTC, datetime, timedelta
 
 import factory
@@ -153,6 +155,27 @@ class DialogueSpeakerFactory(factory.django.DjangoModelFactory):
     speaker = factory.SubFactory(SpeakerFactory)
     role = DialogueSpeaker.Role.PANELLIST
     session = None
+
+
+def portrait_jpeg(seed: int, width: int = 900, height: int = 1200) -> bytes:
+    """A camera-sized portrait-like JPEG: a background, head and shoulders, and sensor noise,
+    so that it compresses about as badly as a real photo does."""
+    from PIL import Image, ImageDraw, ImageFilter
+
+    rnd = random.Random(seed)
+    image = Image.new("RGB", (width, height), tuple(rnd.randint(40, 200) for _ in range(3)))
+    draw = ImageDraw.Draw(image)
+    for _ in range(12):  # a busy background: shelves, a window, a poster
+        x, y = rnd.randint(0, width), rnd.randint(0, height // 2)
+        colour = tuple(rnd.randint(0, 255) for _ in range(3))
+        draw.rectangle([x, y, x + rnd.randint(40, 300), y + rnd.randint(40, 300)], fill=colour)
+    draw.ellipse([width * 0.12, height * 0.62, width * 0.88, height * 1.25], fill=(40, 60, 120))
+    draw.ellipse([width * 0.32, height * 0.18, width * 0.68, height * 0.6], fill=(198, 134, 66))
+    noise = Image.effect_noise((width, height), 60).convert("RGB")
+    image = Image.blend(image, noise, 0.18).filter(ImageFilter.GaussianBlur(0.6))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=92)
+    return buffer.getvalue()
 
 
 def utc(*args: int) -> datetime:

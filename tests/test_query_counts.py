@@ -5,6 +5,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from a4ep_portal.fragments import fragment_cache
 from dialogues.models import Dialogue, Series
 from tests.pages import PAGES, build_site
 
@@ -16,7 +17,14 @@ def _cache_outside_the_database(settings):
     """An empty in-process cache, so that the exact counts are the same whether the cache is
     the database (a bare machine) or Redis (CI): cached figures cost no query either way."""
     settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "qc"}
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "qc"},
+        # Cached cards and page parts, emptied before each page: the counts are those of a
+        # page whose fragments are not cached yet (test_cached_cards_save_the_co_hosts_query
+        # has the other case).
+        "fragments": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "qc-fragments",
+        },
     }
     # The JSON API caches on every setup here: the visitor's walk fills it, the member's hits.
     settings.API_CACHE_SECONDS = 300
@@ -31,6 +39,7 @@ def _query_counts(member_user) -> dict[tuple[str, str], int | None]:
     counts = {}
     for page in PAGES:
         for who in page.viewers:
+            fragment_cache().clear()
             with CaptureQueriesContext(connection) as queries:
                 response = clients[who].get(page.path)
             assert response.status_code == 200, (page.path, who, response.status_code)
@@ -73,7 +82,7 @@ def test_the_large_site_fills_the_pages(client, settings):
     speaker = client.get("/speakers/speaker-000/").content.decode()
     assert speaker.count("Facilitator") == public.count()
     speakers = client.get("/speakers/").content.decode()
-    assert speakers.count('<li><a href="/speakers/') == size
+    assert speakers.count('<span class="speaker-text"><a href="/speakers/') == size
     detail = client.get("/dialogues/dialogue-000/").content.decode()
     assert detail.count('<p class="agenda-time">') == 3
     calendar = client.get("/dialogues/calendar.ics").content.decode()
@@ -86,3 +95,21 @@ def test_the_large_site_fills_the_pages(client, settings):
     mine = client.get("/me/dialogues/").content.decode()
     assert mine.count('class="card-title"') == 200
     assert mine.count("Attended") == 200
+
+
+@pytest.mark.parametrize("path", ["/", "/dialogues/"])
+def test_cached_cards_save_the_co_hosts_query(client, path):
+    """Once a page's cards are cached, it no longer fetches their co-hosts."""
+    build_site(200)
+    fragment_cache().clear()
+    expected = next(page.visitor for page in PAGES if page.path == path)
+
+    with CaptureQueriesContext(connection) as cold:
+        first = client.get(path)
+    with CaptureQueriesContext(connection) as warm:
+        second = client.get(path)
+
+    assert len(cold) == expected
+    assert len(warm) == expected - 1
+    assert not any("co_hosts" in query["sql"] for query in warm)
+    assert second.content == first.content

@@ -61,6 +61,42 @@ def dialogue_when(dialogue, style: str = "datetime"):
     return local_time(dialogue.starts_at, style)
 
 
+@register.simple_tag
+def date_block(dialogue):
+    """A calendar leaf (month, day, weekday) of the dialogue's start in the viewer's zone, for
+    a dialogue card; for a dialogue announced with its month only, the month and the year.
+
+    Hidden from screen readers, and drawn by the stylesheet from data-text, so that neither
+    a screen reader nor copied text repeats what the card's <time> says with the zone named.
+    portal.js redraws it in the browser's zone, as it does every <time>; a provisional date
+    is the dialogue's own day or month (there is no time to convert), so it is not redrawn.
+    """
+    if dialogue.is_provisional():
+        day = dialogue.provisional_day()
+        last = (
+            date_format(day, "Y") if dialogue.date_precision == "month" else date_format(day, "j")
+        )
+        return format_html(
+            '<span class="date-block date-provisional" aria-hidden="true">'
+            '<span class="date-month" data-text="{}"></span><span class="date-day" data-text="{}">'
+            '</span><span class="date-weekday" data-text="{}"></span></span>',
+            date_format(day, "M"),
+            last,
+            "…",
+        )
+    value = dialogue.starts_at
+    local = timezone.localtime(value)
+    return format_html(
+        '<span class="date-block" aria-hidden="true" data-datetime="{}">'
+        '<span class="date-month" data-text="{}"></span><span class="date-day" data-text="{}">'
+        '</span><span class="date-weekday" data-text="{}"></span></span>',
+        value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        date_format(local, "M"),
+        date_format(local, "j"),
+        date_format(local, "D"),
+    )
+
+
 @register.simple_tag(takes_context=True)
 def page_languages(context) -> dict:
     """The current page in each of the portal's languages, for the switcher and hreflang.
@@ -191,3 +227,46 @@ def bdi(value):
     if value in (None, ""):
         return ""
     return format_html("<bdi>{}</bdi>", value)
+
+
+@register.simple_tag(takes_context=True)
+def dialogue_card(context, dialogue):
+    """The dialogue's card (templates/includes/dialogue_card.html): from `dialogue_cards`, which
+    the view filled from the cache with one read for the whole page (dialogues/cards.py), else
+    rendered here."""
+    cards = context.get("dialogue_cards") or {}
+    html = cards.get(dialogue.pk)
+    if html is None:
+        from dialogues.cards import render_card
+
+        html = render_card(dialogue)
+    return html
+
+
+class SharedPartNode(template.Node):
+    def __init__(self, name: str, nodelist) -> None:
+        self.name, self.nodelist = name, nodelist
+
+    def render(self, context) -> str:
+        parts = context.get("shared_parts")
+        if parts is None:
+            return self.nodelist.render(context)
+        html = parts.found.get(self.name)
+        if html is not None:
+            return mark_safe(html)  # noqa: S308 (rendered by this node before)
+        html = self.nodelist.render(context)
+        parts.keep(self.name, html)
+        return html
+
+
+@register.tag
+def shared_part(parser, token):
+    """`{% shared_part "name" %}...{% endshared_part %}`: a part of the page that is the same
+    for every viewer of its variant, kept in the cache by the view's `shared_parts`
+    (a4ep_portal.fragments.PageParts); rendered as usual without one."""
+    bits = token.split_contents()
+    if len(bits) != 2 or bits[1][0] not in "\"'" or bits[1][0] != bits[1][-1]:
+        raise template.TemplateSyntaxError("shared_part takes one quoted name")
+    nodelist = parser.parse(("endshared_part",))
+    parser.delete_first_token()
+    return SharedPartNode(bits[1][1:-1], nodelist)

@@ -1,3 +1,4 @@
+import zlib
 import zoneinfo
 from datetime import datetime, timedelta
 
@@ -17,6 +18,7 @@ from django_countries.fields import CountryField
 from a4ep_portal.access import organiser_may
 from a4ep_portal.languages import MEMBER_LANGUAGES as LANGUAGES
 from a4ep_portal.languages import PORTAL_LANGUAGES
+from dialogues import photos
 from members.models import Organisation, validate_time_zone
 
 LANGUAGE_NAMES = dict(LANGUAGES)
@@ -74,9 +76,27 @@ class DialogueQuerySet(models.QuerySet):
         return self.filter(ends_at__lte=now or timezone.now())
 
     def for_cards(self) -> "DialogueQuerySet":
-        """What a dialogue card shows, fetched in a fixed number of queries (a card does not
-        show the series: joining it cost a model per card)."""
-        return self.prefetch_related("co_hosts")
+        """The columns a dialogue card shows (a card does not show the series: joining it cost
+        a model per card), and its badge's facts ("full", "recording available") in the list's
+        own query. Cards come from the cache where it has them; dialogues/cards.py fetches the
+        co-hosts of the others."""
+        from ..cards import CARD_FIELDS
+
+        registrations = self.model._meta.get_field("registrations").related_model
+        recordings = self.model._meta.get_field("recordings").related_model
+        confirmed = registrations.objects.filter(dialogue=models.OuterRef("pk"), status="confirmed")
+        return self.only(*CARD_FIELDS).annotate(
+            seats_taken=models.Subquery(
+                confirmed.values("dialogue").annotate(n=models.Count("pk")).values("n")[:1]
+            ),
+            has_public_recording=models.Exists(
+                recordings.objects.filter(
+                    dialogue=models.OuterRef("pk"),
+                    live_version__isnull=False,
+                    live_version__audience="public",
+                )
+            ),
+        )
 
 
 class Dialogue(models.Model):
@@ -277,6 +297,20 @@ class Dialogue(models.Model):
     def is_public(self) -> bool:
         return self.status != self.Status.DRAFT
 
+    def card_badge(self) -> tuple[str, str]:
+        """The one state a card shows as a badge, as (key, label). Seats and recordings come
+        from the annotations of DialogueQuerySet.for_cards(); without them neither shows."""
+        if self.status == self.Status.CANCELLED:
+            return "cancelled", pgettext_lazy("dialogue status", "Cancelled")
+        if getattr(self, "has_public_recording", False):
+            return "recording", pgettext_lazy("dialogue status", "Recording available")
+        if self.status == self.Status.HELD or self.is_over():
+            return "held", pgettext_lazy("dialogue status", "Held")
+        taken = getattr(self, "seats_taken", None)
+        if self.capacity is not None and taken is not None and taken >= self.capacity:
+            return "full", pgettext_lazy("dialogue status", "Full")
+        return "upcoming", pgettext_lazy("dialogue status", "Upcoming")
+
     def is_over(self, now: datetime | None = None) -> bool:
         return self.ends_at <= (now or timezone.now())
 
@@ -366,6 +400,10 @@ class AgendaItem:
         self.ends_at = ends_at
 
 
+def _file_name(value) -> str:
+    return getattr(value, "name", value) or ""
+
+
 class Speaker(models.Model):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
@@ -412,11 +450,46 @@ class Speaker(models.Model):
         verbose_name = _("speaker")
         verbose_name_plural = _("speakers")
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # The photo's stored name, read without touching a deferred field (that would query).
+        self._stored_photo = _file_name(self.__dict__.get("photo"))
+
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        if self.photo and self.photo.name != self._stored_photo:
+            photos.make_variants(self.photo)
+        self._stored_photo = _file_name(self.__dict__.get("photo"))
+
     def get_absolute_url(self) -> str:
         return reverse("dialogues:speaker", kwargs={"slug": self.slug})
+
+    @property
+    def initials(self) -> str:
+        """Up to two letters for the circle shown where there is no photo."""
+        words = [word for word in self.name.split() if word[:1].isalpha()]
+        if not words:
+            return self.name[:1].upper()
+        return (words[0][0] + (words[-1][0] if len(words) > 1 else "")).upper()
+
+    @property
+    def avatar_colour(self) -> int:
+        """One of the stylesheet's eight circle colours (.avatar-0 to .avatar-7), the same
+        for a name on every page and every machine."""
+        return zlib.crc32(self.name.encode()) % 8
+
+    def photo_sources(self) -> dict:
+        """The srcsets of the photo's square variants (dialogues.photos), for <picture>."""
+        name = self.photo.name
+        return {
+            "webp": photos.srcset(name, "webp"),
+            "jpg": photos.srcset(name, "jpg"),
+            "fallback": photos.variant_url(name, 64, "jpg"),
+            "large_fallback": photos.variant_url(name, 256, "jpg"),
+        }
 
 
 class Session(models.Model):

@@ -13,11 +13,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from a4ep_portal.access import organiser_may
+from a4ep_portal.fragments import PageParts
 from a4ep_portal.middleware import keep_uncompressed
 from a4ep_portal.pagecache import cache_public_page
 from members.services import ensure_member
 
 from ..calendars import calendar_for, registrant_calendar
+from ..cards import card_html
 from ..forms import DialogueFilterForm, RegistrationForm
 from ..models import (
     VIEW_JOIN_LINK,
@@ -57,13 +59,22 @@ def home(request):
         # Shown once, under "Next dialogue", not again in its series.
         latest = latest.exclude(pk=next_dialogue.pk)
     latest = latest[: settings.HOME_DIALOGUES_PER_SERIES]
-    series = Series.objects.annotate(
-        public_count=Count("dialogues", filter=~Q(dialogues__status=Dialogue.Status.DRAFT))
-    ).prefetch_related(Prefetch("dialogues", queryset=latest, to_attr="latest_dialogues"))
+    series = list(
+        Series.objects.annotate(
+            public_count=Count("dialogues", filter=~Q(dialogues__status=Dialogue.Status.DRAFT))
+        ).prefetch_related(Prefetch("dialogues", queryset=latest, to_attr="latest_dialogues"))
+    )
+    shown = [d for s in series for d in s.latest_dialogues]
+    cards = card_html([next_dialogue, *shown] if next_dialogue else shown)
     return render(
         request,
         "dialogues/home.html",
-        {"next_dialogue": next_dialogue, "series_list": series, "now": now},
+        {
+            "next_dialogue": next_dialogue,
+            "series_list": series,
+            "now": now,
+            "dialogue_cards": cards,
+        },
     )
 
 
@@ -80,6 +91,7 @@ def dialogue_list(request):
     page = past.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    upcoming = list(upcoming)
     return render(
         request,
         "dialogues/dialogue_list.html",
@@ -89,32 +101,67 @@ def dialogue_list(request):
             "past_page": page,
             "filter_query": query.urlencode(),
             "now": now,
+            "dialogue_cards": card_html([*upcoming, *page.object_list]),
         },
     )
+
+
+# Permissions that let an organiser see registrant-only papers and recordings (asked by name:
+# this app knows nothing of papers); they pick which variant of the publications part is shown.
+VIEW_PAPER, VIEW_RECORDING = "papers.view_paper", "papers.view_recording"
 
 
 @require_safe
 @cache_public_page
 def dialogue_detail(request, slug: str):
-    roles = DialogueSpeaker.objects.select_related("speaker__organisation", "session")
-    queryset = (
-        Dialogue.objects.visible_to(request.user)
-        .select_related("series")
-        .prefetch_related(
+    dialogue = get_object_or_404(
+        Dialogue.objects.visible_to(request.user).select_related("series"), slug=slug
+    )
+    registration = _own_registration(request, dialogue)
+    # The join link is secret: confirmed registrants, and organisers allowed to see it.
+    registrant = bool(registration and registration.is_confirmed())
+    organiser = not registrant and organiser_may(request.user, VIEW_JOIN_LINK)
+    draft = not dialogue.is_public()
+    # The parts that are the same for every viewer (a4ep_portal/fragments.py); drafts are not
+    # kept. Publications differ for those who may see registrant-only items, and say "nothing
+    # published yet" once the dialogue is over.
+    parts = (
+        None
+        if draft
+        else PageParts(
+            "dialogue",
+            {
+                "head": "",
+                "facts": "",
+                "about": "",
+                "programme": "",
+                "publications": (
+                    registrant,
+                    organiser_may(request.user, VIEW_PAPER),
+                    organiser_may(request.user, VIEW_RECORDING),
+                    dialogue.is_over(),
+                ),
+            },
+            dialogue.pk,
+            dialogue.updated_at,
+        )
+    )
+    # A confirmed registrant's question form lists the speakers and sessions.
+    asks_questions = registrant and timezone.now() < dialogue.starts_at
+    if parts is None or not parts.complete or asks_questions:
+        roles = DialogueSpeaker.objects.select_related("speaker__organisation", "session")
+        prefetch_related_objects(
+            [dialogue],
             "co_hosts",
             Prefetch("sessions", queryset=_sessions_with_speakers(roles)),
             Prefetch("speaker_roles", queryset=roles),
         )
-    )
-    dialogue = get_object_or_404(queryset, slug=slug)
-    speakers = _unique_speakers(dialogue.speaker_roles.all())
-    registration = _own_registration(request, dialogue)
+        speakers = _unique_speakers(dialogue.speaker_roles.all())
+        agenda = dialogue.agenda()
+    else:
+        speakers = agenda = []
     participation = participation_context(request, dialogue, registration, speakers)
-    # The join link is secret: confirmed registrants, and organisers allowed to see it.
-    registrant = bool(registration and registration.is_confirmed())
-    organiser = not registrant and organiser_may(request.user, VIEW_JOIN_LINK)
     show_join_url = bool(dialogue.join_url) and (registrant or organiser)
-    draft = not dialogue.is_public()
     state = dialogue.registration_state()
     holds_place = bool(registration and registration.status != Registration.Status.CANCELLED)
     # A provisional dialogue: whether this member asked to be told its date (one query, on
@@ -129,8 +176,10 @@ def dialogue_detail(request, slug: str):
         "dialogues/dialogue_detail.html",
         {
             "dialogue": dialogue,
-            "agenda": dialogue.agenda(),
+            "agenda": agenda,
             "speakers": speakers,
+            "shared_parts": parts,
+            "confirmed_registrant": registrant,
             "registration_state": state,
             "registration": registration,
             "may_cancel": holds_place

@@ -12,7 +12,10 @@ register = template.Library()
 @register.inclusion_tag("papers/includes/dialogue_publications.html", takes_context=True)
 def dialogue_publications(context, dialogue):
     user = context["request"].user
-    registrant = is_confirmed_registrant(user, dialogue)
+    # The dialogue page knows already (it read the viewer's registration).
+    registrant = context.get("confirmed_registrant")
+    if registrant is None:
+        registrant = is_confirmed_registrant(user, dialogue)
 
     def audiences(model) -> list[str]:
         if registrant or may_preview(user, model):

@@ -18,6 +18,14 @@
       var text = new Intl.DateTimeFormat(document.documentElement.lang || undefined, options).format(new Date(el.getAttribute("datetime")));
       el.textContent = el.getAttribute("data-local") === "datetime" ? text + " (" + zone + ")" : text;
     });
+    document.querySelectorAll(".date-block[data-datetime]").forEach(function (el) {
+      var when = new Date(el.getAttribute("data-datetime"));
+      var lang = document.documentElement.lang || undefined;
+      var part = function (options) { return new Intl.DateTimeFormat(lang, Object.assign({ timeZone: zone }, options)).format(when); };
+      el.children[0].setAttribute("data-text", part({ month: "short" }));
+      el.children[1].setAttribute("data-text", part({ day: "numeric" }));
+      el.children[2].setAttribute("data-text", part({ weekday: "short" }));
+    });
     var note = document.querySelector("[data-zone-note]");
     if (note) { note.textContent = note.textContent.replace("UTC", zone); }
   }

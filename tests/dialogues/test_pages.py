@@ -237,14 +237,18 @@ def test_detail_page_shows_title_question_and_facts(client, full_dialogue):
     assert "<title>Accountability · A4EP Dialogues</title>" in html
     assert '<meta name="description" content="Who is accountable to whom?">' in html
     assert "<h1>Accountability</h1>" in html
-    facts = main_text(html).split(" Registration ", 1)[0]
+    # When and where lead, beside the registration; who it is for and the co-hosts follow.
+    facts, rest = main_text(html).split(" Registration ", 1)
     assert facts == (
         "Localisation Dialogue Series · Dialogue 2 Accountability Who is accountable to whom? "
         "When Thu 10 Dec 2026, 12:00 (UTC) – 13:30 (90 minutes) "
-        "Where Online (Zoom) "
-        "Who it is for Local leaders from CSOs from different regions "
-        "Co-hosts CHS Alliance KUNO"
+        "Where Online (Zoom)"
     )
+    assert (
+        " Add to calendar (.ics) "
+        "Who it is for Local leaders from CSOs from different regions "
+        "Co-hosts CHS Alliance KUNO "
+    ) in rest
     assert '<a href="https://www.kuno-platform.nl/" rel="noopener"><bdi>KUNO</bdi></a>' in html
 
 
@@ -354,7 +358,13 @@ def test_detail_page_registration_cancelled(client):
 def test_detail_page_registration_after_the_dialogue(client):
     dialogue = DialogueFactory(starts_at=utc(2020, 9, 24, 12, 0), status=Dialogue.Status.HELD)
 
-    assert _registration_text(client, dialogue) == "Registration This dialogue has taken place."
+    assert _registration_text(client, dialogue) == (
+        "Registration This dialogue has taken place. Its papers and recordings"
+    )
+    # The panel's one action leads to the section that the page always has after a dialogue.
+    html = client.get(dialogue.get_absolute_url()).content.decode()
+    assert '<a class="button" href="#publications-heading">' in html
+    assert '<h2 id="publications-heading">' in html
 
 
 def test_detail_page_links_its_calendar_file(client):
@@ -543,9 +553,9 @@ def test_dialogue_card_shows_question_format_status_and_co_hosts(client):
     past = section(client.get("/dialogues/").content, "past-heading")
 
     assert visible_text(past) == (
-        "Past Dialogue 3: Partnership Who is empowering whom? "
-        "Thu 29 Oct 2020, 12:00 (UTC) · Online (Zoom) · Held "
-        "Co-hosted with CHS Alliance, KUNO"
+        "Past Held Dialogue 3: Partnership Who is empowering whom? "
+        "Thu 29 Oct 2020, 12:00 (UTC) · Online (Zoom) "
+        "Co-hosted with CHS Alliance, KUNO What was discussed"
     )
 
 

@@ -51,6 +51,10 @@ def test_switcher_fits_a_phone_screen(browser, live_server, transactional_db):
     page.goto("/ar/dialogues/accountability/")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 360, f"the page scrolls sideways on a phone: {width}px wide"
+    # On a phone the switcher sits in the header's menu, folded until opened.
+    expect(page.get_by_role("button", name="English")).to_be_hidden()
+    page.get_by_text("القائمة", exact=True).click()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
     for name in ["English", "Français", "Español"]:
         box = page.get_by_role("button", name=name).bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= 360, name
