@@ -149,6 +149,8 @@ def test_each_line_says_what_waits_and_links_where_the_publisher_acts(client):
     assert "1 failed delivery of “Sent news 000”" in failed
     upcoming = visible_text(_section(html, "upcoming"))
     assert "0 of 50 seats taken" in upcoming  # open-dialogue
+    # The dialogue announced with its month only: no placeholder midnight.
+    assert "details to follow" in upcoming and "00:00" not in upcoming
     assert "1 waiting" not in upcoming and "1 to approve" in upcoming
     # Every line and every "more" link opens a page the publisher may use.
     links = _links(html) + re.findall(r'<p class="more"><a href="([^"]+)"', html)

@@ -38,8 +38,16 @@ def _seats(dialogue: Dialogue) -> str:
     ) % {"taken": dialogue.taken, "capacity": dialogue.capacity}
 
 
+def _when(dialogue: Dialogue) -> str:
+    """Its start as organisers read it, or "February 2027, details to follow" while only its
+    month or day is known (its start is then a placeholder, not a time to show)."""
+    if dialogue.is_provisional():
+        return dialogue.provisional_text()
+    return organiser_time(dialogue.starts_at)
+
+
 def _dialogue_line(dialogue: Dialogue, user) -> Line:
-    facts = [organiser_time(dialogue.starts_at), _seats(dialogue)]
+    facts = [_when(dialogue), _seats(dialogue)]
     if dialogue.waiting:
         facts.append(
             ngettext("%(n)s waiting", "%(n)s waiting", dialogue.waiting) % {"n": dialogue.waiting}
@@ -104,7 +112,7 @@ def pending_registrations(request) -> Section:
             dialogue.waiting,
         ) % {"n": dialogue.waiting, "dialogue": dialogue}
         url = changelist(Registration, dialogue__id__exact=dialogue.pk, status__exact=PENDING)
-        return Line(Link(text, url), (organiser_time(dialogue.starts_at),))
+        return Line(Link(text, url), (_when(dialogue),))
 
     lines, more = first_lines(_waiting_by_dialogue("registrations", PENDING), line)
     return Section(
@@ -128,7 +136,7 @@ def pending_questions(request) -> Section:
         url = changelist(
             Question, dialogue__id__exact=dialogue.pk, status__exact=Question.Status.PENDING
         )
-        return Line(Link(text, url), (organiser_time(dialogue.starts_at),))
+        return Line(Link(text, url), (_when(dialogue),))
 
     rows = _waiting_by_dialogue("questions", Question.Status.PENDING)
     lines, more = first_lines(rows, line)
