@@ -45,7 +45,7 @@ class RegistrationForm(forms.ModelForm):
         label=_("A question for the speakers"),
         required=False,
         max_length=QUESTION_MAX_LENGTH,
-        help_text=_("Optional. The moderator may put it to the speakers."),
+        help_text=_("The moderator may put it to the speakers."),
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": QUESTION_MAX_LENGTH}),
     )
 
@@ -62,7 +62,10 @@ class RegistrationForm(forms.ModelForm):
             "consents_to_recording": _("I agree to being recorded (the recording is published)"),
         }
         help_texts = {
-            "needs": _("For example: sign language, captions, interpretation into French."),
+            "needs": _(
+                "For example: sign language, captions, or interpretation into a language the "
+                "dialogue does not offer."
+            ),
         }
         widgets = {
             "needs": forms.Textarea(attrs={"rows": 3, "maxlength": 1000}),
