@@ -59,6 +59,7 @@ from ..services import (
     limit_registrations,
     limit_speakers,
     mark_attendance,
+    may_move_dialogues,
     move_dialogue,
     preview_attendance,
     read_participant_report,
@@ -537,6 +538,7 @@ class DialogueAdmin(CoHostScoped, AuditedAdminMixin, TranslationAdmin):
         dialogue = self.get_object(request, object_id)
         if dialogue is not None and self.has_change_permission(request, dialogue):
             extra_context["status_moves"] = dialogue_moves(dialogue, request.user)
+            extra_context["may_move_status"] = may_move_dialogues(request.user)
         return super().change_view(request, object_id, form_url, extra_context)
 
     def invite_view(self, request, object_id):

@@ -62,7 +62,7 @@ from .registration import (
     registration_closed_message,
     waiting_registrants,
 )
-from .status import DIALOGUE_MOVES, dialogue_moves, move_dialogue
+from .status import DIALOGUE_MOVES, dialogue_moves, may_move_dialogues, move_dialogue
 from .topics import (
     choose_topic,
     decline_topic,
@@ -75,6 +75,7 @@ from .topics import (
 __all__ = [
     "DIALOGUE_MOVES",
     "dialogue_moves",
+    "may_move_dialogues",
     "move_dialogue",
     "CoHostError",
     "add_co_host_staff",

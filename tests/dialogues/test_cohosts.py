@@ -234,6 +234,10 @@ def test_a_co_host_never_sees_or_sets_the_join_link_status_or_capacity(world):
     assert 'name="status"' not in page
     assert 'name="capacity"' not in page
     assert 'name="description_en"' in page
+    # The status panel tells them who moves it, and offers no move of its own.
+    assert "A4EP's organisers announce, cancel or close a dialogue." in page
+    assert "Its status cannot change any more." not in page
+    assert "/status/" not in page
     form = {
         "title_en": "Dialogue A, retitled",
         "question_en": a.question,

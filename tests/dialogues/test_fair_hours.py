@@ -117,6 +117,18 @@ def test_fairest_hours_break_ties_by_the_worst_off_region(client):
     ) in text
 
 
+def test_no_member_with_a_zone_is_said_plainly(client):
+    """Members who never chose a zone are not counted: no "0 of 0 members: 0%"."""
+    member("UTC", "BD")
+    dialogue = DialogueFactory(starts_at=utc(2099, 12, 3, 13), time_zone="Asia/Dhaka")
+    client.force_login(EditorFactory())
+
+    text = visible_text(client.get(change_url(dialogue)).content)
+
+    assert "No member with a time zone to count yet." in text
+    assert "0 of 0" not in text
+
+
 def test_a_new_series_is_planned_for_every_member(client):
     for zone, country in PEOPLE:
         member(zone, country)
