@@ -88,7 +88,7 @@ def test_member_asks_for_interpretation_when_registering(page_for, transactional
     page = page_for(user, width=360, javascript=javascript)
 
     page.goto("/dialogues/funding/")
-    expect(page.locator("dl.facts")).to_contain_text("Interpretation into")
+    expect(page.locator(".key-when dl.facts")).to_contain_text("Interpretation into")
     page.get_by_role("link", name="Register").click()
     group = page.get_by_role("group", name="Interpretation you need")
     group.get_by_label("Arabic").check()
