@@ -38,7 +38,7 @@ def test_visitor_member_and_editor_from_details_to_follow_to_the_date(
     # A visitor, in Arabic: the page says what is known and why there is no registration.
     page = open_page(javascript=javascript)
     page.goto("/ar/dialogues/funding/")
-    expect(page.locator(".facts")).to_contain_text("أكتوبر 2099، التفاصيل لاحقًا")
+    expect(page.locator(".key-when .facts")).to_contain_text("أكتوبر 2099، التفاصيل لاحقًا")
     expect(page.get_by_role("link", name="إضافة إلى التقويم (.ics)")).to_have_count(0)
     page.get_by_role("link", name="أبلغوني حين يُحدَّد الموعد").click()
     page.get_by_label("عنوان بريدك الإلكتروني").fill("zaynab@example.net")
