@@ -1,6 +1,7 @@
 from django import forms
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce, ExtractYear
@@ -8,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.manager import get_translatable_fields_for_model
 from modeltranslation.utils import build_localized_fieldname
 
+from a4ep_portal import fragments
 from a4ep_portal.languages import PAPER_LANGUAGES
 from dialogues.models import Dialogue
 
@@ -68,6 +70,40 @@ def search(queryset, text: str, fields: list[str]):
     return queryset
 
 
+def languages_and_years(items) -> tuple[list[str], list[int]]:
+    """The languages and the years present among these items, newest year first: two DISTINCT
+    scans of the whole archive, the same for everyone shown the same items until something is
+    published or a dialogue moves, so they are kept under the content generation
+    (a4ep_portal/fragments.py), which a publication bumps. The items' own query is part of the
+    key: whoever may see registrant-only items gets their own choices."""
+    items = items.order_by()  # the model's ordering would join the DISTINCT: every item back
+    try:
+        query = str(items.query)
+    except EmptyResultSet:
+        query = None
+    generation = fragments.content_generation()
+    key = (
+        None
+        if generation is None or query is None
+        else fragments.fragment_key(generation, "archive-choices", items.model._meta.label, query)
+    )
+    kept = fragments.fragment_cache().get(key) if key else None
+    if kept is not None:
+        return kept
+    languages = sorted(set(items.values_list("live_version__language", flat=True).distinct()))
+    years = [
+        year
+        for year in with_year(items)
+        .values_list("year", flat=True)
+        .distinct()
+        .order_by(F("year").desc(nulls_last=True))
+        if year
+    ]
+    if key:
+        fragments.fragment_cache().set(key, (languages, years), fragments.FRAGMENT_SECONDS)
+    return languages, years
+
+
 class ArchiveFilterForm(forms.Form):
     """The filters and search of /papers/ and /recordings/; unknown values are ignored."""
 
@@ -82,8 +118,8 @@ class ArchiveFilterForm(forms.Form):
     )
 
     def __init__(self, *args, items, search_fields: list[str], **kwargs):
-        """items: the published items the choices come from (two small queries, a third for
-        the dialogues once a year or a dialogue is chosen)."""
+        """items: the published items the choices come from (two small queries, none while
+        they are kept; a third for the dialogues once a year or a dialogue is chosen)."""
         super().__init__(*args, **kwargs)
         self.search_fields = search_fields
         dialogues = self._dialogues(items)
@@ -97,18 +133,11 @@ class ArchiveFilterForm(forms.Form):
             self.fields["kind"].choices = [("", _("Any kind")), *Paper.Kind.choices]
         else:
             del self.fields["kind"]
-        # order_by(): the model's ordering would join the DISTINCT and return every item.
-        present = set(items.order_by().values_list("live_version__language", flat=True).distinct())
+        present, years = languages_and_years(items)
         self.fields["language"].choices = [("", _("Any language"))] + [
             (code, name) for code, name in PAPER_LANGUAGES if code in present
         ]
-        years = (
-            with_year(items.order_by())
-            .values_list("year", flat=True)
-            .distinct()
-            .order_by(F("year").desc(nulls_last=True))
-        )
-        self.fields["year"].choices = [("", _("Any year"))] + [(y, str(y)) for y in years if y]
+        self.fields["year"].choices = [("", _("Any year"))] + [(y, str(y)) for y in years]
 
     def _dialogues(self, items):
         """The dialogues to choose from: those of the chosen year, or the one asked for by a

@@ -268,6 +268,32 @@ def test_paper_archive_filters_by_dialogue_kind_language_and_year(client):
     assert '<option value="es">' not in page  # only languages something is published in
 
 
+def test_archive_choices_are_kept_until_something_is_published(client, settings):
+    """The language and year choices scan the whole archive: they are read once, and a paper
+    published in a new language offers that language at once."""
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ac"}
+    }
+    from a4ep_portal import fragments
+
+    fragments.fragment_cache().clear()
+    fragments._known_generation = None
+    dialogue = DialogueFactory(starts_at=utc(2020, 9, 24, 12))
+    PaperFactory(title="Solidarity paper", dialogue=dialogue, published=True)
+
+    def distinct_scans() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get("/papers/")
+        assert page.status_code == 200
+        return sum("DISTINCT" in query["sql"] for query in queries)
+
+    assert distinct_scans() == 2
+    assert distinct_scans() == 0
+    PaperFactory(title="Acteurs locaux", dialogue=dialogue, language="fr", published=True)
+    page = client.get("/papers/").content.decode()
+    assert '<option value="fr">French</option>' in page
+
+
 def test_paper_archive_offers_the_dialogues_of_the_chosen_year_only(client):
     old = DialogueFactory(number=1, title="Solidarity", starts_at=utc(2020, 9, 24, 12))
     new = DialogueFactory(number=6, title="Local actors", starts_at=utc(2026, 3, 5, 12))
