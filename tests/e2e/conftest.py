@@ -123,3 +123,28 @@ def mailbox():
 
 def text_of(message: EmailMessage) -> str:
     return message.get_body(preferencelist=("plain",)).get_content()
+
+
+@pytest.fixture
+def page_for(browser, live_server, log_in):
+    """page_for(user, width=1280, javascript=True, time_zone=None): a browser of its own,
+    logged in as that user (time_zone: the browser's, else the machine's)."""
+    contexts = []
+
+    def page_for(user, *, width: int = 1280, javascript: bool = True, time_zone=None):
+        options = {"timezone_id": time_zone} if time_zone else {}
+        context = browser.new_context(
+            base_url=live_server.url,
+            viewport={"width": width, "height": 900},
+            locale="en-GB",
+            java_script_enabled=javascript,
+            **options,
+        )
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        log_in(context, user)
+        return context.new_page()
+
+    yield page_for
+    for context in contexts:
+        context.close()

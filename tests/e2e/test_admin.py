@@ -28,26 +28,15 @@ JAVASCRIPT = pytest.mark.parametrize("javascript", [True, False], ids=["js", "no
 
 
 @pytest.fixture
-def staff_page(browser, live_server, log_in):
-    """staff_page(user, width=1280, javascript=True): a browser logged in as that user."""
-    contexts = []
+def staff_page(page_for):
+    """staff_page(user, width=1280, javascript=True): a browser logged in as that user, in
+    Nairobi (three hours from the dialogues' UTC, so that a time shown in the wrong zone
+    shows)."""
 
     def staff_page(user, *, width: int = 1280, javascript: bool = True):
-        context = browser.new_context(
-            base_url=live_server.url,
-            viewport={"width": width, "height": 900},
-            timezone_id="Africa/Nairobi",
-            locale="en-GB",
-            java_script_enabled=javascript,
-        )
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        log_in(context, user)
-        return context.new_page()
+        return page_for(user, width=width, javascript=javascript, time_zone="Africa/Nairobi")
 
-    yield staff_page
-    for context in contexts:
-        context.close()
+    return staff_page
 
 
 @JAVASCRIPT

@@ -19,28 +19,6 @@ pytestmark = pytest.mark.browser
 JAVASCRIPT = pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
 
 
-@pytest.fixture
-def page_for(browser, live_server, log_in):
-    """page_for(user, width=1280, javascript=True): a browser logged in as that user."""
-    contexts = []
-
-    def page_for(user, *, width: int = 1280, javascript: bool = True):
-        context = browser.new_context(
-            base_url=live_server.url,
-            viewport={"width": width, "height": 900},
-            locale="en-GB",
-            java_script_enabled=javascript,
-        )
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        log_in(context, user)
-        return context.new_page()
-
-    yield page_for
-    for context in contexts:
-        context.close()
-
-
 def _member(zone: str, country: str):
     person = UserFactory(time_zone=zone).member
     person.country = country
