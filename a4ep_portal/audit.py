@@ -41,6 +41,7 @@ ACTIONS = {
     "mark_held": _("Marked as held"),
     "cancel": _("Cancelled"),
     "change_capacity": _("Capacity changed"),
+    "tell_date_set": _("Those who asked told the date"),
     "assign_breakout_groups": _("Breakout groups assigned"),
     "forget_registration_details": _("Registration details forgotten"),
     # Registrations.

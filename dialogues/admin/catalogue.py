@@ -647,7 +647,7 @@ class DialogueAdmin(CoHostScoped, AuditedAdminMixin, TranslationAdmin):
             return
         self._save_change(request, obj, form, change)
         # In the form's transaction: given its exact time, everyone who asked is owed a mail.
-        told = tell_date_set(obj)
+        told = tell_date_set(obj, actor=request.user)
         if told:
             self.message_user(
                 request,

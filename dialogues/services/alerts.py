@@ -21,6 +21,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from a4ep_portal.audit import log_action
 from a4ep_portal.queueing import dispatch_on_commit
 from a4ep_portal.workflow import State
 from members.models import Mailing, MailKind, Member
@@ -166,17 +167,21 @@ def waiting_count(dialogue: Dialogue) -> int:
 # --- Telling --------------------------------------------------------------------------------
 
 
-def tell_date_set(dialogue: Dialogue) -> int:
+def tell_date_set(dialogue: Dialogue, *, actor=None) -> int:
     """Call in the transaction that gave the dialogue its exact time: owe every confirmed ask
     not told yet one mail, made by a worker after the commit. Returns how many. Saving the
-    dialogue again owes nothing more: an ask is owed once."""
+    dialogue again owes nothing more: an ask is owed once. The audit log keeps who set the
+    time and how many were owed a mail."""
     if dialogue.is_provisional() or dialogue.status != Dialogue.Status.ANNOUNCED:
         return 0
-    return _owe(
+    told = _owe(
         DateAlert.objects.filter(
             dialogue=dialogue, confirmed_at__isnull=False, owed_at__isnull=True
         )
     )
+    if told:
+        log_action(dialogue, "tell_date_set", actor=actor, after={"people_told": told})
+    return told
 
 
 def _owe(alerts) -> int:

@@ -10,6 +10,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from a4ep_portal.models import AuditEntry
 from dialogues.models import DateAlert, Dialogue
 from dialogues.services import send_due_reminders
 from members.models import Delivery
@@ -262,7 +263,9 @@ def test_setting_the_time_tells_everyone_who_asked_once(
         dialogue=provisional, email="guest@example.net", confirmed_at=timezone.now(), language="ar"
     )
     DateAlert.objects.create(dialogue=provisional, email="unconfirmed@example.net", language="en")
-    client.force_login(EditorFactory())
+    editor = EditorFactory()
+    editor_email = editor.email
+    client.force_login(editor)
 
     with django_capture_on_commit_callbacks(execute=True):
         response = set_exact_time(client, provisional)
@@ -284,6 +287,11 @@ def test_setting_the_time_tells_everyone_who_asked_once(
     assert len(mail.outbox) == 2
     assert Delivery.objects.count() == 2
     assert DateAlert.objects.filter(made_at__isnull=False).count() == 2
+    # The audit log says who set the time and how many were told, once.
+    told = AuditEntry.objects.about(provisional).filter(action="tell_date_set")
+    assert [(entry.actor.email, entry.after) for entry in told] == [
+        (editor_email, {"people_told": 2})
+    ]
 
 
 def test_the_sweep_makes_what_the_broker_never_took(provisional, settings):
