@@ -2,13 +2,12 @@ from datetime import UTC, datetime
 
 from django import template
 from django.conf import settings
-from django.urls import translate_url
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
-from a4ep_portal import languages
+from a4ep_portal import chrome, languages
 from a4ep_portal.richtext import render_markdown
 
 register = template.Library()
@@ -99,35 +98,29 @@ def date_block(dialogue):
 
 @register.simple_tag(takes_context=True)
 def page_languages(context) -> dict:
-    """The current page in each of the portal's languages, for the switcher and hreflang.
-
-    `next` is the page's English (unprefixed) address: the switcher posts it to set_language,
-    which runs unprefixed, in English, and can only translate addresses it resolves.
-    `alternates` is empty on pages that are the same in every language (files, admin, errors).
-    """
+    """The current page in each of the portal's languages (a4ep_portal.chrome.page_languages)."""
     request = context.get("request")
-    path = request.get_full_path() if request else "/"
-    current = translation.get_language()
-    urls = {code: translate_url(path, code) for code, _name in settings.LANGUAGES}
-    # Without a request (the 500 and 503 pages) the page has no address of its own: the
-    # switcher leads to the home page, and no alternates are named.
-    languages = [
-        {
-            "code": code,
-            "name": _local_name(code),
-            "url": urls[code],
-            "current": code == current,
-        }
-        for code, _name in settings.LANGUAGES
-    ]
-    translatable = request is not None and len(set(urls.values())) == len(urls)
-    return {
-        "languages": languages,
-        "next": urls[settings.LANGUAGE_CODE],
-        "alternates": languages if translatable else [],
-        "default_url": urls[settings.LANGUAGE_CODE],
-        "site_url": settings.SITE_URL,
-    }
+    return chrome.page_languages(
+        request.get_full_path() if request is not None else None, translation.get_language()
+    )
+
+
+@register.simple_tag(takes_context=True)
+def chrome_part(context, part: str):
+    """`{% chrome_part "header" %}`: a part of base.html's chrome, rendered once per process for
+    each language, address, account and zone (a4ep_portal/chrome.py)."""
+    request = context.get("request")
+    user = context.get("user")
+    account = None
+    if part == "header" and user is not None and user.is_authenticated:
+        account = (user.get_short_name() or user.email, bool(user.is_staff))
+    return chrome.render(
+        part,
+        translation.get_language() or settings.LANGUAGE_CODE,
+        request.get_full_path() if request is not None else None,
+        account,
+        (context.get("time_zone_name") or "") if part == "footer" else "",
+    )
 
 
 @register.filter
@@ -147,17 +140,10 @@ def content_languages(item, field: str = "title") -> dict:
     codes = languages.available_languages(item, field)
     current = translation.get_language() or settings.LANGUAGE_CODE
     return {
-        "available": [{"code": code, "name": _local_name(code)} for code in codes],
-        "missing": None if current in codes else _local_name(current),
-        "original": _local_name(codes[0]),
+        "available": [{"code": code, "name": chrome.local_name(code)} for code in codes],
+        "missing": None if current in codes else chrome.local_name(current),
+        "original": chrome.local_name(codes[0]),
     }
-
-
-def _local_name(code: str) -> str:
-    try:
-        return translation.get_language_info(code)["name_local"]
-    except KeyError:
-        return code
 
 
 def _direction(code: str | None) -> str:
