@@ -1,8 +1,9 @@
 """Where a page's time goes: each page of bench/pages.py served in this process through
 Django's WSGI handler (no server, no network, no load generator), on the same seeded archive
-and settings, with the page cache off. Prints the CPU time per request of each page, warm (its
-fragments kept, as a page is between two publications) and cold (the content generation
-bumped before each request, as the first view after a publication), and the query count.
+and settings, with the page cache off. Prints the median CPU time per request of each page,
+warm (its fragments kept, as a page is between two publications) and cold (the content
+generation bumped before each request, as the first view after a publication), and the query
+count.
 
     .venv/bin/python bench/profile_pages.py            # every page
     BENCH_PROFILE=home .venv/bin/python bench/profile_pages.py   # and cProfile's top 40
@@ -16,6 +17,7 @@ import cProfile
 import io
 import os
 import pstats
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -83,17 +85,19 @@ def main() -> None:
             counts.append(len(queries.captured_queries))
             statuses.clear()
             rounds = ROUNDS if not cold else max(ROUNDS // 10, 10)
-            spent = 0.0
+            spent = []
             for _ in range(rounds):
                 if cold:
                     fragments.invalidate_content("profiling")
                 started = time.process_time()
                 serve(path, session)
-                spent += time.process_time() - started
+                spent.append(time.process_time() - started)
+            # The median: on a machine shared with other work, a request that lost its core
+            # half-way or met a collection pulls a mean, not a median.
             if not cold:
-                warm = spent / rounds
+                warm = statistics.median(spent)
             else:
-                cold_ms = spent / rounds
+                cold_ms = statistics.median(spent)
             assert all(s.startswith("200") for s in statuses), (name, set(statuses))
             reset_queries()
         print(f"{name:<22} {warm * 1000:8.2f} {cold_ms * 1000:8.2f} {counts[0]:>9}/{counts[1]}")
