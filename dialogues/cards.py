@@ -2,18 +2,18 @@
 
 A page of cards (the home page, the dialogue list) asks for all its cards with one cache read
 and renders only those missing, fetching the co-hosts of those alone. The markup is
-templates/includes/dialogue_card.html, rendered with `dialogue` as its only variable (no
-request, no viewer): whatever a card shows must be the same for every viewer (its badge, which
-changes without an edit, is part of its key), and what it reads
-of the dialogue must be in CARD_FIELDS (a field left out costs a query per card, which the
-exact query counts in tests/pages.py catch). Keys and invalidation: a4ep_portal/fragments.py.
+templates/includes/dialogue_card.html, rendered with `dialogue` and its co-hosts' names
+`hosts` as its only variables (no request, no viewer): whatever a card shows must be the same
+for every viewer (its badge, which changes without an edit, is part of its key), and what it
+reads of the dialogue must be in CARD_FIELDS (a field left out costs a query per card, which
+the exact query counts in tests/pages.py catch). Keys and invalidation: a4ep_portal/fragments.py.
 """
 
+from collections import defaultdict
 from datetime import datetime
 from typing import NamedTuple
 
 from django.db import connection
-from django.db.models import prefetch_related_objects
 from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
 
@@ -105,8 +105,29 @@ def _key(generation: int, dialogue) -> str:
     return fragments.fragment_key(generation, "card", dialogue.pk, dialogue.updated_at, badge)
 
 
-def render_card(dialogue) -> SafeString:
-    return mark_safe(get_template(CARD_TEMPLATE).render({"dialogue": dialogue}))  # noqa: S308
+def render_card(dialogue, hosts: list[str] | None = None) -> SafeString:
+    """The card, with the names of its co-hosts (fetched here when not given)."""
+    if hosts is None:
+        hosts = [host.name for host in dialogue.co_hosts.all()]
+    context = {"dialogue": dialogue, "hosts": hosts}
+    return mark_safe(get_template(CARD_TEMPLATE).render(context))  # noqa: S308
+
+
+def _host_names(dialogues) -> dict[int, list[str]]:
+    """{dialogue id: its co-hosts' names, in their order} in one query of the names alone:
+    prefetching the co-hosts cost a related manager and a model per dialogue and host, more
+    than the rest of building the cards' page."""
+    from .models import Dialogue
+
+    names = defaultdict(list)
+    links = (
+        Dialogue.co_hosts.through.objects.filter(dialogue__in=[d.pk for d in dialogues])
+        .order_by("organisation__name", "organisation_id")
+        .values_list("dialogue_id", "organisation__name")
+    )
+    for dialogue_id, name in links:
+        names[dialogue_id].append(name)
+    return names
 
 
 def card_html(dialogues) -> dict[int, SafeString]:
@@ -125,10 +146,10 @@ def card_html(dialogues) -> dict[int, SafeString]:
         else:
             cards[dialogue.pk] = mark_safe(html)  # noqa: S308 (rendered by the template)
     if missing:
-        prefetch_related_objects(missing, "co_hosts")
+        hosts = _host_names(missing)
         fresh = {}
         for dialogue in missing:
-            cards[dialogue.pk] = render_card(dialogue)
+            cards[dialogue.pk] = render_card(dialogue, hosts[dialogue.pk])
             if dialogue.pk in keys:
                 fresh[keys[dialogue.pk]] = str(cards[dialogue.pk])
         fragments.set_many(fresh)
