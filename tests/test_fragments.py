@@ -2,22 +2,34 @@
 shows at once, each viewer sees their own language, zone and papers, and a Redis that stops
 answering costs rendering, never an error page."""
 
+import re
 import shutil
 import socket
 import subprocess
 import time
+from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from a4ep_portal import cache as resilient_cache
 from a4ep_portal import fragments
-from dialogues.models import Registration
+from dialogues.cards import card_states
+from dialogues.models import Dialogue, Registration
+from dialogues.services import (
+    RegistrationDetails,
+    cancel_registration,
+    move_dialogue,
+    register_member,
+)
+from dialogues.views import catalogue
 from papers.models import Audience
 from tests.factories import (
     DialogueFactory,
+    EditorFactory,
     OrganisationFactory,
     PaperFactory,
     RegistrationFactory,
@@ -236,3 +248,164 @@ def test_a_cached_card_says_full_as_soon_as_the_last_seat_is_taken(client):
     listing = client.get("/dialogues/").content.decode()
     assert '<span class="badge badge-full">' in listing
     assert '<span class="badge badge-upcoming">' not in listing
+
+
+# The home page and the dialogue list are kept whole (their content block, one fragment each):
+# every way what they show can change must show at once.
+
+
+def _badges(client, path: str) -> list[str]:
+    return re.findall(r'<span class="badge badge-(\w+)">', client.get(path).content.decode())
+
+
+def _kept(client, path: str, queries: int = 1) -> str:
+    """The page, asked for twice: the second time it is the kept one (one query: the cards'
+    states; a member's three more are their session, user and profile)."""
+    client.get(path)
+    with CaptureQueriesContext(connection) as captured:
+        text = client.get(path).content.decode()
+    assert len(captured) == queries, path
+    return text
+
+
+@pytest.mark.usefixtures("local_cache")
+def test_kept_pages_say_full_when_the_last_seat_is_taken_and_upcoming_when_it_is_freed(client):
+    dialogue = DialogueFactory(title="Two seats only", capacity=2)
+    first = register_member(dialogue, UserFactory().member, RegistrationDetails())
+    for path in PAGES:
+        _kept(client, path)
+        assert _badges(client, path) == ["upcoming"]
+
+    register_member(dialogue, UserFactory().member, RegistrationDetails())
+    assert [_badges(client, path) for path in PAGES] == [["full"], ["full"]]
+    # Someone on the waiting list takes the seat freed: still full.
+    waiting = register_member(dialogue, UserFactory().member, RegistrationDetails())
+    assert waiting.status == Registration.Status.WAITLISTED
+    cancel_registration(first, actor=first.member.user)
+    assert [_badges(client, path) for path in PAGES] == [["full"], ["full"]]
+    # A seat freed with nobody waiting.
+    cancel_registration(Registration.objects.get(pk=waiting.pk), actor=waiting.member.user)
+    assert [_badges(client, path) for path in PAGES] == [["upcoming"], ["upcoming"]]
+    # The organisers add a seat after it filled again, then take it away.
+    register_member(dialogue, UserFactory().member, RegistrationDetails())
+    assert [_badges(client, path) for path in PAGES] == [["full"], ["full"]]
+    dialogue.capacity = 3
+    dialogue.save()
+    assert [_badges(client, path) for path in PAGES] == [["upcoming"], ["upcoming"]]
+    Dialogue.objects.filter(pk=dialogue.pk).update(capacity=2)  # no signal: the query sees it
+    assert [_badges(client, path) for path in PAGES] == [["full"], ["full"]]
+
+
+@pytest.mark.usefixtures("local_cache")
+def test_a_dialogue_moves_to_the_past_on_kept_pages_when_its_end_passes(client, monkeypatch):
+    soon = DialogueFactory(title="Ending soon", starts_at=timezone.now() + timedelta(hours=1))
+    DialogueFactory(title="Later on", starts_at=timezone.now() + timedelta(days=30))
+    home, listing = (_kept(client, path) for path in PAGES)
+    assert "Ending soon" in home.split('id="next-heading"')[1].split("</section>")[0]
+    assert "Ending soon" in listing.split('id="past-heading"')[0]
+
+    after = soon.ends_at + timedelta(seconds=1)
+    monkeypatch.setattr(timezone, "now", lambda: after)
+
+    home, listing = (client.get(path).content.decode() for path in PAGES)
+    assert "Later on" in home.split('id="next-heading"')[1].split("</section>")[0]
+    assert "Ending soon" not in home.split('id="next-heading"')[1].split("</section>")[0]
+    assert "Ending soon" in listing.split('id="past-heading"')[1]
+    assert "Ending soon" not in listing.split('id="past-heading"')[0]
+    assert _badges(client, "/dialogues/") == ["upcoming", "held"]
+
+
+@pytest.mark.usefixtures("local_cache")
+def test_a_new_dialogue_and_a_change_of_status_show_at_once_on_kept_pages(client):
+    DialogueFactory(title="The first one")
+    for path in PAGES:
+        _kept(client, path)
+
+    draft = DialogueFactory(title="A second one", status=Dialogue.Status.DRAFT)
+    assert not any("A second one" in client.get(path).content.decode() for path in PAGES)
+    move_dialogue(draft, "announce", actor=EditorFactory())
+    assert all("A second one" in client.get(path).content.decode() for path in PAGES)
+
+    move_dialogue(Dialogue.objects.get(pk=draft.pk), "cancel", actor=EditorFactory())
+    for path in PAGES:
+        assert "cancelled" in _badges(client, path)
+
+
+@pytest.mark.usefixtures("local_cache")
+def test_kept_pages_never_hold_a_members_header(dialogue):
+    first, second = Client(), Client()
+    first.force_login(UserFactory(first_name="Amina"))
+    second.force_login(UserFactory(first_name="Tariq"))
+    visitor = Client()
+    for path in PAGES:
+        assert ">Amina<" in _kept(first, path, queries=4)
+        kept = _kept(second, path, queries=4)
+        assert ">Tariq<" in kept
+        assert "Amina" not in kept
+        text = _kept(visitor, path)
+        assert "Amina" not in text
+        assert "Tariq" not in text
+        assert "Log in" in text
+
+
+@pytest.mark.usefixtures("local_cache")
+def test_each_language_and_zone_gets_its_own_kept_page(client, dialogue):
+    for path in PAGES:
+        _kept(client, path)  # kept in English, UTC
+    member = Client()
+    member.force_login(UserFactory(time_zone="Asia/Karachi"))
+
+    for path in PAGES:
+        assert "(Asia/Karachi)" in member.get(path).content.decode()
+        assert "(UTC)" in client.get(path).content.decode()
+        arabic = client.get(f"/ar{path}").content.decode()
+        assert f">Dialogue {dialogue.number}:" not in arabic
+        assert "الحوار" in arabic
+
+
+@pytest.mark.usefixtures("local_cache")
+def test_the_list_keeps_each_valid_filter_and_page_apart(client, settings):
+    settings.PORTAL_PAGE_SIZE = 1
+    now = timezone.now()
+    DialogueFactory(title="Back in 2021", starts_at=now.replace(year=2021))
+    DialogueFactory(title="Back in 2022", starts_at=now.replace(year=2022))
+    DialogueFactory(title="Coming up", starts_at=now + timedelta(days=3))
+
+    assert "Back in 2022" in _kept(client, "/dialogues/")
+    second = _kept(client, "/dialogues/?page=2")
+    assert "Back in 2021" in second
+    assert "Back in 2022" not in second
+    filtered = _kept(client, "/dialogues/?year=2022&status=")
+    assert "Back in 2022" in filtered
+    assert "Coming up" not in filtered
+    assert '<option value="2022" selected>' in filtered
+    assert "Coming up" in _kept(client, "/dialogues/?year=&status=announced")
+
+    # Whatever is not a valid filter or an existing page is shown, never kept.
+    for query in ("?year=1999", "?page=9", "?page=02", "?page=x", "?colour=red", "?page=1&page=2"):
+        client.get(f"/dialogues/{query}")
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(f"/dialogues/{query}")
+        assert response.status_code == 200, query
+        assert len(queries) > 1, query
+    # The last page, shown for a page past the end, and the first for "x".
+    assert "Back in 2021" in client.get("/dialogues/?page=9").content.decode()
+    assert "Back in 2022" in client.get("/dialogues/?page=x").content.decode()
+    assert "Back in 2022" in client.get("/dialogues/?page=1").content.decode()
+
+
+@pytest.mark.usefixtures("local_cache")
+def test_a_page_built_while_a_seat_was_taken_is_shown_but_not_kept(client, monkeypatch):
+    """The cards' states are read before the cards: a seat taken in between gives a page whose
+    badges do not match its key, which must not be kept under it."""
+    dialogue = DialogueFactory(capacity=1)
+    RegistrationFactory(dialogue=dialogue)
+    before = card_states(timezone.now())
+    assert before.full == (dialogue.pk,)
+    monkeypatch.setattr(catalogue, "card_states", lambda now: before._replace(full=()))
+
+    for path in PAGES:
+        assert _badges(client, path) == ["full"]
+        with CaptureQueriesContext(connection) as queries:
+            assert _badges(client, path) == ["full"]
+        assert len(queries) > 1, path

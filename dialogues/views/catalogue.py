@@ -12,6 +12,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from a4ep_portal import fragments
 from a4ep_portal.access import organiser_may
 from a4ep_portal.fragments import PageParts
 from a4ep_portal.middleware import keep_uncompressed
@@ -19,7 +20,7 @@ from a4ep_portal.pagecache import cache_public_page
 from members.services import ensure_member
 
 from ..calendars import calendar_for, registrant_calendar
-from ..cards import card_html
+from ..cards import card_html, card_states
 from ..forms import DialogueFilterForm, RegistrationForm
 from ..models import (
     VIEW_JOIN_LINK,
@@ -46,8 +47,24 @@ from .participation import participation_context
 @require_safe
 @cache_public_page
 def home(request):
-    """The next dialogue first, then each series with its dialogues."""
+    """The next dialogue first, then each series with its dialogues.
+
+    The whole body is the same for every viewer of a language and time zone: it is kept
+    (a4ep_portal/fragments.py) under the content generation and the cards' states (which are
+    full, when the clock next moves one), so a request that finds it runs one query."""
     now = timezone.now()
+    states = card_states(now)
+    parts = PageParts("home", {"body": ""}, *states.key())
+    context = {"shared_parts": parts}
+    if not parts.complete:
+        context.update(_home_content(now))
+        shown = [context["next_dialogue"], *context["dialogues"]]
+        if not states.agree_with(filter(None, shown), now):
+            parts.forget("body")
+    return render(request, "dialogues/home.html", context)
+
+
+def _home_content(now) -> dict:
     public = Dialogue.objects.public()
     next_dialogue = (
         public.filter(status=Dialogue.Status.ANNOUNCED).upcoming(now).for_cards().first()
@@ -65,45 +82,88 @@ def home(request):
         ).prefetch_related(Prefetch("dialogues", queryset=latest, to_attr="latest_dialogues"))
     )
     shown = [d for s in series for d in s.latest_dialogues]
-    cards = card_html([next_dialogue, *shown] if next_dialogue else shown)
-    return render(
-        request,
-        "dialogues/home.html",
-        {
-            "next_dialogue": next_dialogue,
-            "series_list": series,
-            "now": now,
-            "dialogue_cards": cards,
-        },
-    )
+    return {
+        "next_dialogue": next_dialogue,
+        "series_list": series,
+        "dialogues": shown,
+        "dialogue_cards": card_html([next_dialogue, *shown] if next_dialogue else shown),
+    }
+
+
+# The query string of a dialogue list page that is kept whole: the filters and the page.
+LIST_PARAMETERS = {"year", "status", "page"}
 
 
 @require_safe
 @cache_public_page
 def dialogue_list(request):
+    """Upcoming dialogues, then a page of past ones, filtered by year and status.
+
+    Kept whole like the home page, for each valid filter and existing page: the key holds the
+    cleaned query (which also makes the pagination's links), never a raw one."""
     now = timezone.now()
     public = Dialogue.objects.public()
-    years = [d.year for d in public.dates("starts_at", "year", order="DESC")]
-    form = DialogueFilterForm(request.GET or None, years=years)
-    filtered = form.filter(public).for_cards()
-    upcoming = filtered.upcoming(now).order_by("starts_at", "pk")[: settings.PORTAL_PAGE_SIZE]
-    past = Paginator(filtered.past(now).order_by("-starts_at", "-pk"), settings.PORTAL_PAGE_SIZE)
-    page = past.get_page(request.GET.get("page"))
+    filtering = any(name != "page" for name in request.GET)
+    form = DialogueFilterForm(request.GET, years=dialogue_years(public)) if filtering else None
+    number = _page_number(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    upcoming = list(upcoming)
-    return render(
-        request,
-        "dialogues/dialogue_list.html",
-        {
-            "form": form,
-            "upcoming": upcoming,
-            "past_page": page,
-            "filter_query": query.urlencode(),
-            "now": now,
-            "dialogue_cards": card_html([*upcoming, *page.object_list]),
-        },
+    keep = (
+        number is not None
+        and set(request.GET) <= LIST_PARAMETERS
+        and all(len(request.GET.getlist(name)) == 1 for name in request.GET)
+        and (form is None or form.is_valid())
     )
+    states = card_states(now)
+    variant = (query.urlencode(), number, bool(request.GET)) if keep else None
+    parts = PageParts("dialogue-list", {"body": variant}, *states.key())
+    context = {"shared_parts": parts}
+    if not parts.complete:
+        if form is None:
+            form = DialogueFilterForm(request.GET or None, years=dialogue_years(public))
+        filtered = form.filter(public).for_cards()
+        upcoming = filtered.upcoming(now).order_by("starts_at", "pk")[: settings.PORTAL_PAGE_SIZE]
+        past = Paginator(
+            filtered.past(now).order_by("-starts_at", "-pk"), settings.PORTAL_PAGE_SIZE
+        )
+        page = past.get_page(request.GET.get("page"))
+        upcoming = list(upcoming)
+        shown = [*upcoming, *page.object_list]
+        if page.number != number or not states.agree_with(shown, now):
+            parts.forget("body")
+        context.update(
+            form=form,
+            upcoming=upcoming,
+            past_page=page,
+            filter_query=query.urlencode(),
+            dialogue_cards=card_html(shown),
+        )
+    return render(request, "dialogues/dialogue_list.html", context)
+
+
+def _page_number(value: str | None) -> int | None:
+    """The page asked for, when written as a page number is (1 without one); None for what
+    the paginator would read as another page (it shows the first page for "x", the last for
+    "0"), which is shown but not kept."""
+    if value is None:
+        return 1
+    if value.isascii() and value.isdigit() and value == str(int(value)) and int(value) >= 1:
+        return int(value)
+    return None
+
+
+def dialogue_years(public) -> list[int]:
+    """The years public dialogues fall in, newest first (the list's year filter): a scan of
+    the whole archive, kept under the content generation, which a new or moved dialogue
+    bumps (as papers.forms.languages_and_years)."""
+    generation = fragments.content_generation()
+    key = None if generation is None else fragments.fragment_key(generation, "dialogue-years")
+    years = fragments.fragment_cache().get(key) if key else None
+    if years is None:
+        years = [d.year for d in public.dates("starts_at", "year", order="DESC")]
+        if key:
+            fragments.fragment_cache().set(key, years, fragments.FRAGMENT_SECONDS)
+    return years
 
 
 # Permissions that let an organiser see registrant-only papers and recordings (asked by name:
