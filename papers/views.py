@@ -125,10 +125,28 @@ def recording_list(request):
     )
 
 
+# What a paper's pages read of the paper and its dialogue beside the live version: the paper's
+# own working copy and the dialogue's texts are most of those rows, and the version's
+# text-search vector (papers/search.py) is as long as its text.
+PAPER_PAGE_FIELDS = (
+    *("id", "slug", "kind", "dialogue_id", "translation_of_id", "live_version_id"),
+    *("updated_at", "first_published_at"),
+    *("dialogue__id", "dialogue__slug", "dialogue__number", "dialogue__title"),
+    *(
+        f"live_version__{name}"
+        for name in (
+            *("id", "paper_id", "number", "published_at", "title", "abstract", "language"),
+            *("body", "pdf", "pdf_size", "audience", "publication_date", "doi"),
+        )
+    ),
+)
+
+
 def _live_paper(request, slug: str) -> Paper:
     """The live paper if this visitor may see it; a 404 otherwise, whatever the reason."""
     paper = get_object_or_404(
-        Paper.objects.live().select_related("live_version", "dialogue"), slug=slug
+        Paper.objects.live().select_related("live_version", "dialogue").only(*PAPER_PAGE_FIELDS),
+        slug=slug,
     )
     if not _may_see(request.user, paper.live_version.audience, paper.dialogue, Paper):
         raise Http404
