@@ -123,6 +123,11 @@ class PageParts:
         self.found = {name: stored[key] for name, key in self.keys.items() if key in stored}
         self.complete = len(self.found) == len(parts)
 
+    def forget(self, name: str) -> None:
+        """Render the part for this request without keeping it (what it was rendered from
+        turned out not to match its key)."""
+        self.keys.pop(name, None)
+
     def keep(self, name: str, html: str) -> None:
         if name in self.keys:
             fragment_cache().set(self.keys[name], str(html), FRAGMENT_SECONDS)

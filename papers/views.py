@@ -81,7 +81,7 @@ def _archive(request, items, *, kind, search_fields, template, cards, parts=None
             not _validated(form, data) or page.number != int(data.get("page", 1))
         ):
             # Not a block of its own (past the last page: the last one under another number).
-            del shared.keys["archive"]
+            shared.forget("archive")
         query = data.copy()
         query.pop("page", None)
         context.update(
