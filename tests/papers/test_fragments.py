@@ -6,7 +6,9 @@ and a Redis that stops answering costs rendering, never an error page."""
 from datetime import UTC, datetime
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from a4ep_portal import fragments
 from papers import services
@@ -232,3 +234,23 @@ def test_the_lists_and_a_paper_answer_with_redis_stopped(client, settings, own_r
         assert 'href="/papers/accountable-renamed/"' in text
     assert texts(client, "/recordings/") == first[2:3]
     assert "Accountable to communities" in texts(client, "/papers/accountable-renamed/")[0]
+
+
+def test_a_list_kept_before_a_publication_is_committed_is_not_served_after(
+    client, editor, publisher, django_capture_on_commit_callbacks
+):
+    """The generation is bumped as the paper is saved, inside the publication's transaction:
+    a list rendered meanwhile (by another connection, which still sees the old rows) would be
+    kept under the new number. The commit bumps it again."""
+    PaperFactory(title="Accountable to communities", published=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(PaperFactory(title="Accountable to donors"), editor, publisher)
+        texts(client, LIST)  # kept before the commit
+        with CaptureQueriesContext(connection) as before_commit:
+            texts(client, LIST)
+
+    with CaptureQueriesContext(connection) as after_commit:
+        texts(client, LIST)
+
+    assert len(before_commit) == 0
+    assert len(after_commit) > 0
