@@ -23,6 +23,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils import translation
@@ -88,6 +89,12 @@ def invalidate_when_changed(reason: str, *models) -> None:
         from .fragments import invalidate_content  # fragments key on this module's cache
 
         invalidate_content(reason)
+        # Inside a transaction, a page or fragment rendered on another connection between this
+        # bump and the commit read the rows as they were and was kept under the new
+        # generation: bump again once the change is visible to everyone.
+        using = kwargs.get("using")
+        if transaction.get_connection(using).in_atomic_block:
+            transaction.on_commit(lambda: invalidate_content(reason), using=using, robust=True)
 
     for model in models:
         if model._meta.auto_created:

@@ -1,3 +1,5 @@
+import re
+
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -8,9 +10,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from a4ep_portal.files import file_response
+from a4ep_portal.fragments import PageParts
 from a4ep_portal.pagecache import cache_public_page
 
 from .access import can_see_registrant_items, may_preview
+from .cards import PAPER_ITEMS, RECORDING_ITEMS
 from .forms import ArchiveFilterForm
 from .models import Audience, Caption, Paper, Recording
 from .services import next_version
@@ -23,54 +27,126 @@ def _may_see(user, audience: str, dialogue, model) -> bool:
     return audience == Audience.PUBLIC or can_see_registrant_items(user, dialogue, model)
 
 
-def _archive(request, items, *, search_fields, template):
-    form = ArchiveFilterForm(request.GET or None, items=items, search_fields=search_fields)
-    page = Paginator(form.filter(items), settings.PORTAL_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        template,
-        {"form": form, "page": page, "filter_query": query.urlencode(), "searched": form.data},
-    )
+# The parameters of the lists' filter form, and the page. A list's content block (filters,
+# items, pagination) is a function of its address when the address is made of these alone,
+# each once, each a value the form validated: then the block is kept under the address
+# (a4ep_portal/fragments.py). Blocks are only ever kept for such addresses, so the keys stay
+# bounded; reading comes first, under the address as it is (nothing is kept under any other,
+# so it can only find what rendering would show), and a kept block needs no form. A search's
+# words are arbitrary text, which makes no bounded key: a search keeps its items alone
+# (papers/cards.py).
+ARCHIVE_FILTERS = ("q", "kind", "language", "year", "dialogue")
+PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,5}")
+
+
+def _address(data) -> str | None:
+    """The address a block may be kept under, before validation: None for a search and for
+    parameters the form does not know or gets twice."""
+    if data.get("q") or any(
+        name not in ARCHIVE_FILTERS and name != "page" or len(data.getlist(name)) != 1
+        for name in data
+    ):
+        return None
+    return data.urlencode()
+
+
+def _validated(form, data) -> bool:
+    """Every parameter is a page number, an empty filter or a filter's value as the form
+    cleaned it (a search's words are never: see above)."""
+    if data and not form.is_valid():
+        return False
+    for name, value in data.items():
+        if name == "page":
+            if not PAGE_NUMBER.fullmatch(value):
+                return False
+        elif value and (
+            name == "q" or name not in form.fields or value != str(form.cleaned_data[name])
+        ):
+            return False
+    return True
+
+
+def _archive(request, items, *, kind, search_fields, template, cards, parts=None):
+    """A list of papers or recordings (`kind`); `parts`: the page's other shared parts
+    (PageParts names and variants), kept beside its content block."""
+    data = request.GET
+    shared = PageParts(kind, {**(parts or {}), "archive": _address(data)})
+    context = {"shared_parts": shared}
+    if "archive" not in shared.found:
+        form = ArchiveFilterForm(data or None, items=items, search_fields=search_fields)
+        page = Paginator(form.filter(cards.listed(items)), settings.PORTAL_PAGE_SIZE).get_page(
+            data.get("page")
+        )
+        if "archive" in shared.keys and (
+            not _validated(form, data) or page.number != int(data.get("page", 1))
+        ):
+            # Not a block of its own (past the last page: the last one under another number).
+            shared.forget("archive")
+        query = data.copy()
+        query.pop("page", None)
+        context.update(
+            form=form,
+            searched=form.data,
+            page=page,
+            items=cards.html(page.object_list),
+            filter_query=query.urlencode(),
+        )
+    return render(request, template, context)
 
 
 @require_safe
 @cache_public_page
 def paper_list(request):
-    papers = (
-        Paper.objects.public()
-        .select_related("live_version", "dialogue")
-        .prefetch_related("live_version__speakers", "live_version__organisations")
-        .order_by("-first_published_at", "-pk")
-    )
+    papers = Paper.objects.public().order_by("-first_published_at", "-pk")
     return _archive(
-        request, papers, search_fields=PAPER_SEARCH_FIELDS, template="papers/paper_list.html"
+        request,
+        papers,
+        kind="paper-list",
+        search_fields=PAPER_SEARCH_FIELDS,
+        template="papers/paper_list.html",
+        cards=PAPER_ITEMS,
     )
 
 
 @require_safe
 @cache_public_page
 def recording_list(request):
-    recordings = (
-        Recording.objects.public()
-        .select_related("live_version", "dialogue")
-        .order_by("-dialogue__starts_at", "-first_published_at", "-pk")
+    recordings = Recording.objects.public().order_by(
+        "-dialogue__starts_at", "-first_published_at", "-pk"
     )
     return _archive(
         request,
         recordings,
+        kind="recording-list",
         search_fields=RECORDING_SEARCH_FIELDS,
         template="papers/recording_list.html",
+        cards=RECORDING_ITEMS,
+        parts={"podcasts": ""},
     )
+
+
+# What a paper's pages read of the paper and its dialogue beside the live version: the paper's
+# own working copy and the dialogue's texts are most of those rows, and the version's
+# text-search vector (papers/search.py) is as long as its text.
+PAPER_PAGE_FIELDS = (
+    *("id", "slug", "kind", "dialogue_id", "translation_of_id", "live_version_id"),
+    *("updated_at", "first_published_at"),
+    *("dialogue__id", "dialogue__slug", "dialogue__number", "dialogue__title"),
+    *(
+        f"live_version__{name}"
+        for name in (
+            *("id", "paper_id", "number", "published_at", "title", "abstract", "language"),
+            *("body", "pdf", "pdf_size", "audience", "publication_date", "doi"),
+        )
+    ),
+)
 
 
 def _live_paper(request, slug: str) -> Paper:
     """The live paper if this visitor may see it; a 404 otherwise, whatever the reason."""
     paper = get_object_or_404(
-        Paper.objects.live().select_related("live_version", "dialogue"), slug=slug
+        Paper.objects.live().select_related("live_version", "dialogue").only(*PAPER_PAGE_FIELDS),
+        slug=slug,
     )
     if not _may_see(request.user, paper.live_version.audience, paper.dialogue, Paper):
         raise Http404
@@ -82,19 +158,29 @@ def _live_paper(request, slug: str) -> Paper:
 def paper_detail(request, slug: str):
     paper = _live_paper(request, slug)
     version = paper.live_version
-    return render(
-        request,
-        "papers/paper_detail.html",
-        {
-            "paper": paper,
-            "version": version,
-            "authors": version.authors(),
-            "earlier_versions": paper.versions.exclude(pk=version.pk).only(
-                "number", "published_at", "paper_id"
-            ),
-            "translations": _translations(request.user, paper),
-        },
+    # The parts that read the same for everyone shown the paper (a4ep_portal/fragments.py),
+    # kept for its live version. The translations listed differ for those who may see
+    # registrant-only papers: kept for visitors, who never may; a member's are looked up
+    # (asking whether they may would cost the query it saves).
+    visitor_translations = "" if not request.user.is_authenticated else None
+    parts = PageParts(
+        "paper",
+        {"head": "", "body": "", "cite": "", "versions": "", "translations": visitor_translations},
+        paper.pk,
+        paper.updated_at,
+        paper.live_version_id,
     )
+    found = parts.found
+    context = {"paper": paper, "version": version, "shared_parts": parts}
+    if not {"head", "body", "cite"} <= found.keys():
+        context["authors"] = version.authors()
+    if "versions" not in found:
+        context["earlier_versions"] = paper.versions.exclude(pk=version.pk).only(
+            "number", "published_at", "paper_id"
+        )
+    if "translations" not in found:
+        context["translations"] = _translations(request.user, paper)
+    return render(request, "papers/paper_detail.html", context)
 
 
 def _translations(user, paper: Paper) -> list[Paper]:
