@@ -113,7 +113,7 @@ PAGES = [
     # shares details with: one query each.
     Page("/me/data/", visitor=None, member=12, html=False),
     # One more since co-hosts: whom each registration shares details with.
-    Page("/me/dialogues/", visitor=None, member=5),
+    Page("/me/dialogues/", visitor=None, member=4),
     # One more for the seats left and people waiting (the button says "join the waiting list").
     Page("/dialogues/open-dialogue/register/", visitor=None, member=7),
     Page("/me/dialogues/dialogue-000/cancel/", visitor=None, member=3),

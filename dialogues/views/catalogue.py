@@ -467,11 +467,12 @@ def my_dialogues(request):
         .select_related("dialogue__series", "breakout_group__facilitator")
         .with_waitlist_position()
     )
-    upcoming = list(
-        registrations.filter(dialogue__ends_at__gt=now).order_by("dialogue__starts_at", "pk")
-    )
-    past = list(
-        registrations.filter(dialogue__ends_at__lte=now).order_by("-dialogue__starts_at", "pk")
+    # One query for both lists (building a second one cost the ORM more than running it).
+    upcoming, past = [], []
+    for registration in registrations.order_by("dialogue__starts_at", "pk"):
+        (upcoming if registration.dialogue.ends_at > now else past).append(registration)
+    past.sort(
+        key=lambda registration: (-registration.dialogue.starts_at.timestamp(), registration.pk)
     )
     # Whom each shares their details with (to stop sharing), in one query for both lists.
     prefetch_related_objects([*upcoming, *past], "shares_details_with")

@@ -224,9 +224,9 @@ def test_registration_pages_query_count_does_not_grow_with_the_waiting_list(
     member = Registration.objects.get(waitlist_number=waiting).member.user
     client = logged_in(member)
     client.get("/me/dialogues/")  # warm the session
-    # One more for whom each registration shares details with (co-hosts); the session comes
-    # from the cache.
-    with django_assert_num_queries(5):
+    # The member's registrations, upcoming and past in one; one more for whom each shares
+    # details with (co-hosts); the session comes from the cache.
+    with django_assert_num_queries(4):
         page = client.get("/me/dialogues/").content.decode()
     assert f"On the waiting list, number {waiting}" in page
     # Registrants (waiting ones too) see the approved questions, fetched only when the
@@ -295,3 +295,22 @@ def test_registering_costs_the_same_few_queries_confirmed_or_waiting(
     else:
         assert (registration.status, registration.waitlist_number) == ("waitlisted", 6)
         assert "you are number 6 on the waiting list" in page
+
+
+def test_my_dialogues_lists_the_next_first_then_the_latest_past_first():
+    member = UserFactory().member
+    now = timezone.now()
+    for title, days in [("Later", 30), ("Long ago", -90), ("Sooner", 3), ("Last week", -7)]:
+        RegistrationFactory(
+            member=member, dialogue=DialogueFactory(title=title, starts_at=now + timedelta(days))
+        )
+
+    page = logged_in(member.user).get("/me/dialogues/").content.decode()
+
+    shown = re.findall(r"Later|Long ago|Sooner|Last week", page)
+    assert [title for i, title in enumerate(shown) if title not in shown[:i]] == [
+        "Sooner",
+        "Later",
+        "Last week",
+        "Long ago",
+    ]
