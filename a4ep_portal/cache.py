@@ -15,9 +15,10 @@ Two things must not simply be lost with Redis:
   (allauth takes a failed lock as "limited") would lock everybody out. Keys under
   FALLBACK_KEY_PREFIXES therefore go to the FALLBACK cache (the database, shared by every web
   node, so the limits hold as written) while Redis is down.
-- Invalidations. A delete (or an `incr` of the pages' generation) that fails while Redis keeps
-  its data would leave stale entries behind; the process remembers those keys and deletes them
-  as soon as Redis answers again.
+- Invalidations. A delete (or an `incr` of the pages' generation, or a `set` that replaces a
+  value: a member's session, their time zone) that fails while Redis keeps its data would leave
+  stale entries behind; the process remembers those keys and deletes them as soon as Redis
+  answers again.
 """
 
 import logging
@@ -126,8 +127,13 @@ class ResilientRedisCache(RedisCache):
         answered, result = self._try(
             lambda: RedisCache.set(self, key, value, timeout, version), key
         )
-        if not answered and result:
+        if answered:
+            return
+        if result:
             result.set(key, value, timeout, version)
+        else:
+            # The value Redis still holds is the one this set replaced: gone once it answers.
+            self._remember_deletes([(key, version)])
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         answered, result = self._try(

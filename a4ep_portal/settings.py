@@ -179,7 +179,15 @@ else:
         # change; several processes without Redis may show a co-host change a little late.
         "fragments": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     }
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions live in the database; with Redis they are read from the cache (Django's cached_db:
+# every write goes to the database first, a cache that does not answer is a miss), which saves
+# every logged-in request a query. A logout or a changed session while Redis is down is deleted
+# from Redis once it answers again (a4ep_portal/cache.py), so no old session comes back.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
 
 # --- Celery --------------------------------------------------------------------------------
 # One visibility timeout, used by the broker (when an unacknowledged task is redelivered) and

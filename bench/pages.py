@@ -254,10 +254,15 @@ def seed() -> None:
 
 def member_session(dialogue) -> str:
     """A session (its cookie value) of a member with a confirmed seat at `dialogue`."""
+    from importlib import import_module
+
+    from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
 
     from dialogues.models import Registration
+
+    # As a login makes it (with Redis: in the database and the cache).
+    SessionStore = import_module(settings.SESSION_ENGINE).SessionStore  # noqa: N806
 
     registration = (
         Registration.objects.filter(dialogue=dialogue, status="confirmed")

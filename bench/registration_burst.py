@@ -105,14 +105,19 @@ def prepare() -> tuple[str, list[str]]:
     import django
 
     django.setup()
+    from importlib import import_module
+
     from allauth.account.models import EmailAddress
+    from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
     from django.utils import timezone
 
     from dialogues.models import Dialogue, Registration, Series
     from members.models import Member, User
+
+    # As a login makes it (with Redis: in the database and the cache).
+    SessionStore = import_module(settings.SESSION_ENGINE).SessionStore  # noqa: N806
 
     call_command("migrate", verbosity=0, interactive=False)
     series, _ = Series.objects.get_or_create(slug="bench", defaults={"title": "Bench series"})

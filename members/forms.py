@@ -8,6 +8,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from a4ep_portal import fragments
 from a4ep_portal.languages import MEMBER_LANGUAGES, sort_key
 
 from .models import PREFERENCE_FIELDS, Member, Organisation
@@ -121,9 +122,25 @@ class OrganisationInput(forms.TextInput):
     def render(self, name, value, attrs=None, renderer=None):
         list_id = f"{(attrs or {}).get('id') or name}-choices"
         html = super().render(name, value, {**(attrs or {}), "list": list_id}, renderer)
-        names = Organisation.objects.order_by("name").values_list("name", flat=True)
-        options = format_html_join("", '<option value="{}">', ((n,) for n in names))
-        return format_html('{}<datalist id="{}">{}</datalist>', html, list_id, options)
+        return format_html('{}<datalist id="{}">{}</datalist>', html, list_id, _known_names())
+
+
+def _known_names() -> str:
+    """Every organisation's name as <option>s: the same for everyone until an organisation is
+    added, renamed or removed, which bumps the content generation (dialogues/apps.py), so kept
+    under it (a4ep_portal/fragments.py; read from the database when the cache does not
+    answer)."""
+    generation = fragments.content_generation()
+    # One for every language and zone: the names are not translated.
+    key = None if generation is None else f"fragment:organisation-names:{generation}"
+    kept = fragments.fragment_cache().get(key) if key else None
+    if kept is not None:
+        return mark_safe(kept)  # noqa: S308 (escaped below when it was kept)
+    names = Organisation.objects.order_by("name").values_list("name", flat=True)
+    options = format_html_join("", '<option value="{}">', ((n,) for n in names))
+    if key:
+        fragments.fragment_cache().set(key, str(options), fragments.FRAGMENT_SECONDS)
+    return options
 
 
 class OrganisationField(forms.CharField):

@@ -53,9 +53,30 @@ def _test_settings(settings, tmp_path):
     # Exact query counts need every request to run its queries; tests of the page cache
     # switch it on themselves.
     settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+    # Sessions in the database alone, whatever the machine has: with Redis the portal reads
+    # them from the cache (cached_db), which would make every logged-in request's query count
+    # differ between a bare machine and CI. Tests of the member pages' counts and of the
+    # cached sessions themselves ask for `cached_sessions`.
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
     # Each test starts in English, whatever the last one activated (objects a test makes
     # write their translated fields in the active language's column).
     translation.deactivate()
+
+
+@pytest.fixture
+def cached_sessions(settings):
+    """Sessions as the portal keeps them with Redis (read from the cache, written through to
+    the database), in a cache of the test's own, so that query counts are the same on a bare
+    machine and in CI."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "sessions": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "s"},
+    }
+    settings.SESSION_CACHE_ALIAS = "sessions"
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    from django.core.cache import caches
+
+    caches["sessions"].clear()
 
 
 @pytest.fixture(autouse=True)

@@ -29,10 +29,14 @@ from dialogues.views import catalogue
 from papers.models import Audience
 from tests.factories import (
     DialogueFactory,
+    DialogueSpeakerFactory,
     EditorFactory,
     OrganisationFactory,
     PaperFactory,
+    QuestionFactory,
     RegistrationFactory,
+    SessionFactory,
+    SpeakerFactory,
     UserFactory,
 )
 
@@ -409,3 +413,48 @@ def test_a_page_built_while_a_seat_was_taken_is_shown_but_not_kept(client, monke
         with CaptureQueriesContext(connection) as queries:
             assert _badges(client, path) == ["full"]
         assert len(queries) > 1, path
+
+
+@pytest.mark.usefixtures("local_cache")
+def test_a_registrants_question_form_is_kept_and_a_new_agenda_item_or_speaker_shows_at_once(
+    dialogue, member_client
+):
+    """The question form (the dialogue's speakers and agenda items to ask) is the same for every
+    confirmed registrant: kept as a part of the page, so that a registrant's view fetches
+    neither once it is; an agenda item or speaker added shows in it at once."""
+    SessionFactory(dialogue=dialogue, title="Opening round")
+    url = dialogue.get_absolute_url()
+    cold_page = member_client.get(url).content.decode()
+    assert ">Opening round</option>" in cold_page
+    with CaptureQueriesContext(connection) as warm:
+        warm_page = member_client.get(url).content.decode()
+    # The same page, but for the CSRF tokens (masked anew in every response).
+    unmasked = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+    assert unmasked.sub("", warm_page) == unmasked.sub("", cold_page)
+    fetched = " ".join(query["sql"] for query in warm.captured_queries)
+    assert "dialogues_session" not in fetched
+    assert "dialogues_dialoguespeaker" not in fetched
+
+    SessionFactory(dialogue=dialogue, title="Money on the table")
+    DialogueSpeakerFactory(dialogue=dialogue, speaker=SpeakerFactory(name="Amina Diallo"))
+
+    page = member_client.get(url).content.decode()
+    assert ">Money on the table</option>" in page
+    assert ">Amina Diallo</option>" in page
+
+
+@pytest.mark.usefixtures("local_cache")
+def test_the_approved_questions_show_as_soon_as_the_first_is_approved(dialogue, member_client):
+    """A registrant's page fetches the approved questions only when its registration read says
+    there are any: the first one approved shows at once."""
+    url = dialogue.get_absolute_url()
+    assert "No questions have been approved yet." in member_client.get(url).content.decode()
+    question = QuestionFactory(dialogue=dialogue, text="Who sets the budget?", status="pending")
+    assert "Who sets the budget?" not in member_client.get(url).content.decode()
+
+    question.status = "approved"
+    question.save()
+
+    page = member_client.get(url).content.decode()
+    assert "Who sets the budget?" in page
+    assert "No questions have been approved yet." not in page

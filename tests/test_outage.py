@@ -156,6 +156,25 @@ def test_deletes_that_failed_are_done_when_redis_answers_again(
     assert cache.get("public-pages:generation") is None
 
 
+def test_a_value_that_could_not_be_replaced_is_dropped_when_redis_answers_again(
+    settings, fresh_breakers, monkeypatch
+):
+    """A set that failed leaves the value it replaced in Redis (a session changed while Redis
+    was away): the next call that reaches Redis deletes it, so the old value is not read."""
+    settings.REDIS_RETRY_SECONDS = 0
+    cache = resilient_cache.ResilientRedisCache(settings.REDIS_URL, {})
+    cache.set("django.contrib.sessions.cached_dbabc", {"before": True}, 60)
+
+    def refused(*args, **kwargs):
+        raise RedisConnectionError("Error 111 connecting. Connection refused.")
+
+    with monkeypatch.context() as outage:
+        outage.setattr(RedisCacheClient, "set", refused)
+        cache.set("django.contrib.sessions.cached_dbabc", {"after": True}, 60)
+
+    assert cache.get("django.contrib.sessions.cached_dbabc") is None
+
+
 @pytest.mark.django_db
 def test_public_pages_serve_from_the_database_when_the_cache_is_down(client, redis_down, settings):
     settings.PUBLIC_PAGE_CACHE_SECONDS = 300

@@ -44,10 +44,11 @@ from ..services import (
 )
 
 
-def participation_context(request, dialogue: Dialogue, registration, speakers) -> dict:
+def participation_context(request, dialogue: Dialogue, registration, speakers, agenda) -> dict:
     """What the dialogue page shows of participation, in a fixed number of queries: the
     figures once it is over (cached), approved questions for registrants and staff (one query),
-    breakout groups for confirmed registrants (one to three)."""
+    breakout groups for confirmed registrants (one to three). The question form lists
+    `speakers` and `agenda` (empty when the page's kept question form is shown instead)."""
     now = timezone.now()
     # Waiting for approval or declined is not (yet) taking part.
     active = registration is not None and registration.status in (
@@ -64,11 +65,16 @@ def participation_context(request, dialogue: Dialogue, registration, speakers) -
         "breakout": None,
     }
     if active or organiser_may(request.user, VIEW_QUESTION):
-        context["questions"] = list(_approved_questions(dialogue, request.user))
+        # The registration's own query says whether there are any (dialogue_detail), which
+        # spares the page this one (the costliest to build) until the first is approved.
+        if getattr(registration, "any_approved_questions", True):
+            context["questions"] = list(_approved_questions(dialogue, request.user))
+        else:
+            context["questions"] = []
     if confirmed and now < dialogue.starts_at:
         context["question_form"] = QuestionForm(
             speakers=[speaker for speaker, _roles in speakers],
-            sessions=[item.session for item in dialogue.agenda()],
+            sessions=[item.session for item in agenda],
         )
     if confirmed and not dialogue.is_over(now):
         context["breakout"] = _breakout_context(dialogue, registration)

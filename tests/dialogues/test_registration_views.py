@@ -214,7 +214,7 @@ def test_member_pages_send_visitors_to_log_in(client, dialogue):
 
 @pytest.mark.parametrize("waiting", [1, 120])
 def test_registration_pages_query_count_does_not_grow_with_the_waiting_list(
-    dialogue, waiting, django_assert_num_queries
+    dialogue, waiting, django_assert_num_queries, cached_sessions
 ):
     RegistrationFactory(dialogue=dialogue)
     for number in range(1, waiting + 1):
@@ -224,14 +224,15 @@ def test_registration_pages_query_count_does_not_grow_with_the_waiting_list(
     member = Registration.objects.get(waitlist_number=waiting).member.user
     client = logged_in(member)
     client.get("/me/dialogues/")  # warm the session
-    # One more for whom each registration shares details with (co-hosts).
-    with django_assert_num_queries(6):
+    # The member's registrations, upcoming and past in one; one more for whom each shares
+    # details with (co-hosts); the session comes from the cache.
+    with django_assert_num_queries(4):
         page = client.get("/me/dialogues/").content.decode()
     assert f"On the waiting list, number {waiting}" in page
-    # One more than before participation: registrants (waiting ones too) see the approved
-    # questions, in one query; one fewer since the registration read also says whether they
-    # may see registrant-only papers.
-    with django_assert_num_queries(11):
+    # Registrants (waiting ones too) see the approved questions, fetched only when the
+    # registration read says there are any (none here); the registration read also says
+    # whether they may see registrant-only papers; the session comes from the cache.
+    with django_assert_num_queries(9):
         page = client.get("/dialogues/accountability/").content.decode()
     assert f"On the waiting list, number {waiting}" in page
 
@@ -261,13 +262,14 @@ def test_visitor_who_signs_up_to_register_comes_back_to_the_form(client, dialogu
 
 @pytest.mark.parametrize("seats_left", [True, False])
 def test_registering_costs_the_same_few_queries_confirmed_or_waiting(
-    dialogue, seats_left, django_assert_num_queries
+    dialogue, seats_left, django_assert_num_queries, cached_sessions
 ):
-    """A burst of sign-ups queues on the dialogue's row lock, so every query counts: session,
-    user, profile, verified address, dialogue, then in the transaction the lock, one count of
-    seats and waiting list (which also finds an earlier registration of the member), the insert,
-    the insert of the message it owes the member, the audit row (and the two savepoint
-    statements the test's own transaction turns BEGIN and COMMIT into)."""
+    """A burst of sign-ups queues on the dialogue's row lock, so every query counts: user,
+    profile (the session comes from the cache), verified address, dialogue, then in the
+    transaction the lock, one count of seats and waiting list (which also finds an earlier
+    registration of the member), the insert, the insert of the message it owes the member,
+    the audit row (and the two savepoint statements the test's own transaction turns BEGIN and
+    COMMIT into)."""
     if not seats_left:
         RegistrationFactory(dialogue=dialogue)
     for number in range(1, 6):
@@ -282,7 +284,7 @@ def test_registering_costs_the_same_few_queries_confirmed_or_waiting(
     # Django keeps content types in memory once read, as a running server has long since.
     ContentType.objects.get_for_model(Registration)
     # One more since co-hosts: the dialogue's co-hosts, the form's choices to share with.
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         response = client.post("/dialogues/accountability/register/", form)
     assert response["Location"] == "/dialogues/accountability/"
     registration = Registration.objects.get(member__user=user)
@@ -293,3 +295,22 @@ def test_registering_costs_the_same_few_queries_confirmed_or_waiting(
     else:
         assert (registration.status, registration.waitlist_number) == ("waitlisted", 6)
         assert "you are number 6 on the waiting list" in page
+
+
+def test_my_dialogues_lists_the_next_first_then_the_latest_past_first():
+    member = UserFactory().member
+    now = timezone.now()
+    for title, days in [("Later", 30), ("Long ago", -90), ("Sooner", 3), ("Last week", -7)]:
+        RegistrationFactory(
+            member=member, dialogue=DialogueFactory(title=title, starts_at=now + timedelta(days))
+        )
+
+    page = logged_in(member.user).get("/me/dialogues/").content.decode()
+
+    shown = re.findall(r"Later|Long ago|Sooner|Last week", page)
+    assert [title for i, title in enumerate(shown) if title not in shown[:i]] == [
+        "Sooner",
+        "Later",
+        "Last week",
+        "Long ago",
+    ]

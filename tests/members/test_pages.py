@@ -76,6 +76,25 @@ def test_profile_page_query_count_is_exact(client, django_assert_num_queries, wh
     # session, user, member (time zone middleware, reused by the form); the organisations.
     with django_assert_num_queries(4):
         assert client.get("/me/").status_code == 200
+    # The organisations' names are kept until one is added, renamed or removed.
+    with django_assert_num_queries(3):
+        assert client.get("/me/").status_code == 200
+
+
+def test_a_new_organisation_is_offered_at_once(client, member):
+    OrganisationFactory(name="Coast Trust")
+    client.force_login(member.user)
+    assert '<option value="Coast Trust">' in client.get("/me/").content.decode()
+
+    OrganisationFactory(name="Delta Relief")
+    renamed = Organisation.objects.get(name="Coast Trust")
+    renamed.name = "Coast Trust Federation"
+    renamed.save()
+
+    html = client.get("/me/").content.decode()
+    assert '<option value="Delta Relief">' in html
+    assert '<option value="Coast Trust Federation">' in html
+    assert '<option value="Coast Trust">' not in html
 
 
 def test_preferences_and_data_pages_query_counts_are_exact(
