@@ -30,7 +30,8 @@ def load_member(user) -> Member | None:
     profile = Member._meta.get_field("user")
     if profile.remote_field.is_cached(user):
         return profile.remote_field.get_cached_value(user)
-    rows = Member.objects.raw("SELECT * FROM members_member WHERE user_id = %s", [user.pk])
+    table, column = Member._meta.db_table, profile.column
+    rows = Member.objects.raw(f"SELECT * FROM {table} WHERE {column} = %s", [user.pk])  # noqa: S608 (names from the model)
     member = next(iter(rows), None)
     if member is not None:
         profile.set_cached_value(member, user)
