@@ -49,14 +49,20 @@ LOCAL = {
 PAGES = ("/", "/dialogues/")
 
 
-@pytest.fixture
-def local_cache(settings):
+def fragments_in_process(settings):
+    """The page and fragment caches in this process's memory, empty before and after (a
+    generator: the local_cache fixtures here and in tests/papers/ yield from it)."""
     settings.CACHES = LOCAL
     fragments.fragment_cache().clear()
     fragments._known_generation = None
     yield fragments.fragment_cache()
     fragments.fragment_cache().clear()
     fragments._known_generation = None
+
+
+@pytest.fixture
+def local_cache(settings):
+    yield from fragments_in_process(settings)
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from a4ep_portal import fragments
 from papers import services
 from papers.models import Audience, Paper
 from tests.factories import (
@@ -22,14 +21,10 @@ from tests.factories import (
     SpeakerFactory,
     UserFactory,
 )
-from tests.test_fragments import own_redis  # noqa: F401 (a fixture)
+from tests.test_fragments import fragments_in_process, own_redis  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
 
-LOCAL = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pf-d"},
-    "fragments": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pf"},
-}
 LIST, SEARCH = "/papers/", "/papers/?q=accountable"
 
 
@@ -38,12 +33,7 @@ def local_cache(request, settings):
     if "own_redis" in request.fixturenames:
         yield None
         return
-    settings.CACHES = LOCAL
-    fragments.fragment_cache().clear()
-    fragments._known_generation = None
-    yield fragments.fragment_cache()
-    fragments.fragment_cache().clear()
-    fragments._known_generation = None
+    yield from fragments_in_process(settings)
 
 
 def publish(item, editor, publisher):
